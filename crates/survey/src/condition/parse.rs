@@ -1,0 +1,365 @@
+//! Tokenizer and recursive-descent parser for conditions.
+
+use super::{CompareOp, Expr, Field, Literal, Spanned};
+
+/// A condition that could not be parsed, with the column (1-based, in characters) where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("at column {column}: {message}")]
+pub struct ParseError {
+    /// Column of the offending character or token.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Word(String),
+    Number(f64),
+    Quoted(String),
+    Op(CompareOp),
+    LBracket,
+    RBracket,
+    LParen,
+    RParen,
+    Comma,
+    End,
+}
+
+fn describe(token: &Token) -> String {
+    match token {
+        Token::Word(w) => format!("`{w}`"),
+        Token::Number(n) => format!("the number {n}"),
+        Token::Quoted(s) => format!("the text \"{s}\""),
+        Token::Op(_) => "an operator".into(),
+        Token::LBracket => "`[`".into(),
+        Token::RBracket => "`]`".into(),
+        Token::LParen => "`(`".into(),
+        Token::RParen => "`)`".into(),
+        Token::Comma => "`,`".into(),
+        Token::End => "the end of the condition".into(),
+    }
+}
+
+fn error(column: usize, message: impl Into<String>) -> ParseError {
+    ParseError {
+        column,
+        message: message.into(),
+    }
+}
+
+fn tokenize(source: &str) -> Result<Vec<Spanned<Token>>, ParseError> {
+    let chars: Vec<char> = source.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let column = i + 1;
+        let next = chars.get(i + 1).copied();
+        let (token, width) = match c {
+            _ if c.is_whitespace() => {
+                i += 1;
+                continue;
+            }
+            '[' => (Token::LBracket, 1),
+            ']' => (Token::RBracket, 1),
+            '(' => (Token::LParen, 1),
+            ')' => (Token::RParen, 1),
+            ',' => (Token::Comma, 1),
+            '=' if next == Some('=') => (Token::Op(CompareOp::Eq), 2),
+            '!' if next == Some('=') => (Token::Op(CompareOp::Ne), 2),
+            '<' if next == Some('=') => (Token::Op(CompareOp::Le), 2),
+            '>' if next == Some('=') => (Token::Op(CompareOp::Ge), 2),
+            '<' => (Token::Op(CompareOp::Lt), 1),
+            '>' => (Token::Op(CompareOp::Gt), 1),
+            '=' => return Err(error(column, "`=` is not an operator; write `==` to compare")),
+            '"' | '\'' => {
+                let end = chars[i + 1..]
+                    .iter()
+                    .position(|&q| q == c)
+                    .ok_or_else(|| error(column, "this quote is never closed"))?;
+                let text: String = chars[i + 1..i + 1 + end].iter().collect();
+                (Token::Quoted(text), end + 2)
+            }
+            _ if c.is_ascii_digit() || (c == '-' && next.is_some_and(|n| n.is_ascii_digit())) => {
+                let len = 1 + chars[i + 1..]
+                    .iter()
+                    .take_while(|d| d.is_ascii_digit() || **d == '.')
+                    .count();
+                let text: String = chars[i..i + len].iter().collect();
+                let number = text
+                    .parse::<f64>()
+                    .map_err(|_| error(column, format!("`{text}` is not a number")))?;
+                (Token::Number(number), len)
+            }
+            _ if c.is_alphabetic() || c == '_' => {
+                let len = chars[i..]
+                    .iter()
+                    .take_while(|w| w.is_alphanumeric() || matches!(w, '_' | '-' | '.'))
+                    .count();
+                (Token::Word(chars[i..i + len].iter().collect()), len)
+            }
+            _ => return Err(error(column, format!("unexpected character `{c}`"))),
+        };
+        tokens.push(Spanned {
+            value: token,
+            column,
+        });
+        i += width;
+    }
+    tokens.push(Spanned {
+        value: Token::End,
+        column: chars.len() + 1,
+    });
+    Ok(tokens)
+}
+
+/// Parses a condition. Field names are resolved; whether they fit the survey (known steps,
+/// types, options) is checked by validation.
+///
+/// # Errors
+/// The first syntax error, with its column.
+pub fn parse(source: &str) -> Result<Expr, ParseError> {
+    let tokens = tokenize(source)?;
+    let mut parser = Parser { tokens, at: 0 };
+    if parser.peek() == &Token::End {
+        return Err(error(1, "the condition is empty"));
+    }
+    let expr = parser.or(0)?;
+    match parser.peek() {
+        Token::End => Ok(expr),
+        other => Err(error(
+            parser.column(),
+            format!("expected `and`, `or` or the end, found {}", describe(other)),
+        )),
+    }
+}
+
+struct Parser {
+    tokens: Vec<Spanned<Token>>,
+    at: usize,
+}
+
+const MAX_DEPTH: usize = 64;
+
+impl Parser {
+    fn peek(&self) -> &Token {
+        self.tokens.get(self.at).map_or(&Token::End, |t| &t.value)
+    }
+
+    fn column(&self) -> usize {
+        self.tokens.get(self.at).map_or(0, |t| t.column)
+    }
+
+    fn bump(&mut self) -> Spanned<Token> {
+        let token = self.tokens.get(self.at).cloned().unwrap_or(Spanned {
+            value: Token::End,
+            column: 0,
+        });
+        if self.at < self.tokens.len() {
+            self.at += 1;
+        }
+        token
+    }
+
+    fn is_word(&self, word: &str) -> bool {
+        matches!(self.peek(), Token::Word(w) if w == word)
+    }
+
+    fn or(&mut self, depth: usize) -> Result<Expr, ParseError> {
+        let mut items = vec![self.and(depth)?];
+        while self.is_word("or") {
+            self.bump();
+            items.push(self.and(depth)?);
+        }
+        Ok(if items.len() == 1 { items.remove(0) } else { Expr::Or(items) })
+    }
+
+    fn and(&mut self, depth: usize) -> Result<Expr, ParseError> {
+        let mut items = vec![self.unary(depth)?];
+        while self.is_word("and") {
+            self.bump();
+            items.push(self.unary(depth)?);
+        }
+        Ok(if items.len() == 1 { items.remove(0) } else { Expr::And(items) })
+    }
+
+    fn unary(&mut self, depth: usize) -> Result<Expr, ParseError> {
+        if depth > MAX_DEPTH {
+            return Err(error(self.column(), "the condition is nested too deeply"));
+        }
+        if self.is_word("not") {
+            self.bump();
+            return Ok(Expr::Not(Box::new(self.unary(depth + 1)?)));
+        }
+        if self.peek() == &Token::LParen {
+            self.bump();
+            let inner = self.or(depth + 1)?;
+            let close = self.bump();
+            return match close.value {
+                Token::RParen => Ok(inner),
+                other => Err(error(
+                    close.column,
+                    format!("expected `)`, found {}", describe(&other)),
+                )),
+            };
+        }
+        self.test()
+    }
+
+    fn test(&mut self) -> Result<Expr, ParseError> {
+        let token = self.bump();
+        let name = match token.value {
+            Token::Word(ref w) if w == "true" => return Ok(Expr::Const(true)),
+            Token::Word(ref w) if w == "false" => return Ok(Expr::Const(false)),
+            Token::Word(w) => w,
+            other => {
+                return Err(error(
+                    token.column,
+                    format!("expected a field such as `order.total`, found {}", describe(&other)),
+                ))
+            }
+        };
+        let field = Field::from_name(&name).ok_or_else(|| {
+            error(
+                token.column,
+                format!(
+                    "unknown field `{name}`; known fields are {}, answers.<step id> and extra.<name>",
+                    Field::NAMES.join(", ")
+                ),
+            )
+        })?;
+        let field = Spanned {
+            value: field,
+            column: token.column,
+        };
+        match self.peek().clone() {
+            Token::Op(op) => {
+                self.bump();
+                let value = self.literal()?;
+                Ok(Expr::Compare { field, op, value })
+            }
+            Token::Word(w) if w == "in" => {
+                self.bump();
+                let values = self.list()?;
+                Ok(Expr::In { field, values, negated: false })
+            }
+            Token::Word(w) if w == "not" => {
+                self.bump();
+                if !self.is_word("in") {
+                    return Err(error(self.column(), "expected `in` after `not`"));
+                }
+                self.bump();
+                let values = self.list()?;
+                Ok(Expr::In { field, values, negated: true })
+            }
+            Token::Word(w) if w == "contains" => {
+                self.bump();
+                let value = self.literal()?;
+                Ok(Expr::Contains { field, value })
+            }
+            _ => Ok(Expr::Truthy(field)),
+        }
+    }
+
+    fn literal(&mut self) -> Result<Spanned<Literal>, ParseError> {
+        let token = self.bump();
+        let value = match token.value {
+            Token::Number(n) => Literal::Number(n),
+            Token::Quoted(s) => Literal::Text(s),
+            Token::Word(w) if w == "true" => Literal::Bool(true),
+            Token::Word(w) if w == "false" => Literal::Bool(false),
+            Token::Word(w) if w.contains('.') => {
+                return Err(error(
+                    token.column,
+                    format!("compare with a value, not with the field `{w}`"),
+                ))
+            }
+            Token::Word(w) => Literal::Text(w),
+            other => {
+                return Err(error(
+                    token.column,
+                    format!("expected a value, found {}", describe(&other)),
+                ))
+            }
+        };
+        Ok(Spanned {
+            value,
+            column: token.column,
+        })
+    }
+
+    fn list(&mut self) -> Result<Vec<Spanned<Literal>>, ParseError> {
+        let open = self.bump();
+        if open.value != Token::LBracket {
+            return Err(error(
+                open.column,
+                format!("expected `[` to start a list, found {}", describe(&open.value)),
+            ));
+        }
+        let mut values = Vec::new();
+        if self.peek() == &Token::RBracket {
+            return Err(error(self.column(), "the list is empty"));
+        }
+        loop {
+            values.push(self.literal()?);
+            let sep = self.bump();
+            match sep.value {
+                Token::Comma => continue,
+                Token::RBracket => return Ok(values),
+                other => {
+                    return Err(error(
+                        sep.column,
+                        format!("expected `,` or `]`, found {}", describe(&other)),
+                    ))
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_documented_examples() {
+        for source in [
+            "relationship in [best_friends, fling] and answers.nps <= 6",
+            "order.total >= 500",
+            "customer.first_purchase",
+            "not (price_band == low or price_band == 'mid') and extra.vip == true",
+            "answers.topics contains delivery",
+            "relationship not in [fling]",
+            "order.total > -1.5",
+        ] {
+            assert!(parse(source).is_ok(), "{source}: {:?}", parse(source));
+        }
+    }
+
+    #[test]
+    fn and_binds_tighter_than_or() {
+        let expr = parse("channel == a or channel == b and locale == de").ok();
+        assert!(matches!(expr, Some(Expr::Or(ref items)) if items.len() == 2));
+    }
+
+    #[test]
+    fn errors_name_the_column() {
+        let err = parse("order.total >= 500 and ordr.total < 3").err();
+        assert_eq!(err.map(|e| e.column), Some(24));
+        let err = parse("relationship in [fling").err();
+        assert_eq!(err.map(|e| e.to_string()), Some("at column 23: expected `,` or `]`, found the end of the condition".into()));
+        let err = parse("order.total = 5").err();
+        assert_eq!(err.map(|e| e.column), Some(13));
+        assert!(parse("").is_err());
+        assert!(parse("(channel == a").is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let source = format!("{}true{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert!(parse(&source).is_err());
+        let source = format!("{}true", "not ".repeat(10_000));
+        assert!(parse(&source).is_err());
+    }
+}
