@@ -157,7 +157,11 @@ impl AnswerProblem {
 ///
 /// # Errors
 /// The first problem found.
-pub fn check_answer(survey: &Survey, step: &Step, answer: &AnswerValue) -> Result<(), AnswerProblem> {
+pub fn check_answer(
+    survey: &Survey,
+    step: &Step,
+    answer: &AnswerValue,
+) -> Result<(), AnswerProblem> {
     let id = || step.id.clone();
     if step.kind == StepKind::Reassurance {
         return Err(AnswerProblem::NoAnswerExpected { step: id() });
@@ -174,21 +178,35 @@ pub fn check_answer(survey: &Survey, step: &Step, answer: &AnswerValue) -> Resul
         AnswerValue::Nps(v) | AnswerValue::Csat(v) | AnswerValue::Ces(v) => {
             let (min, max) = step.kind.scale().unwrap_or((0, 0));
             if *v < min || *v > max {
-                return Err(AnswerProblem::OutOfRange { step: id(), value: *v, min, max });
+                return Err(AnswerProblem::OutOfRange {
+                    step: id(),
+                    value: *v,
+                    min,
+                    max,
+                });
             }
         }
         AnswerValue::SingleChoice(option) => {
             if !has_option(option) {
-                return Err(AnswerProblem::UnknownOption { step: id(), option: option.clone() });
+                return Err(AnswerProblem::UnknownOption {
+                    step: id(),
+                    option: option.clone(),
+                });
             }
         }
         AnswerValue::MultiChoice(options) => {
             for (i, option) in options.iter().enumerate() {
                 if !has_option(option) {
-                    return Err(AnswerProblem::UnknownOption { step: id(), option: option.clone() });
+                    return Err(AnswerProblem::UnknownOption {
+                        step: id(),
+                        option: option.clone(),
+                    });
                 }
                 if options[..i].contains(option) {
-                    return Err(AnswerProblem::DuplicateOption { step: id(), option: option.clone() });
+                    return Err(AnswerProblem::DuplicateOption {
+                        step: id(),
+                        option: option.clone(),
+                    });
                 }
             }
             if step.required && options.is_empty() {
@@ -198,7 +216,11 @@ pub fn check_answer(survey: &Survey, step: &Step, answer: &AnswerValue) -> Resul
         AnswerValue::Text(text) => {
             let length = text.chars().count();
             if length > step.text_limit() as usize {
-                return Err(AnswerProblem::TooLong { step: id(), length, limit: step.text_limit() });
+                return Err(AnswerProblem::TooLong {
+                    step: id(),
+                    length,
+                    limit: step.text_limit(),
+                });
             }
             if step.required && text.trim().is_empty() {
                 return Err(AnswerProblem::Required { step: id() });
@@ -211,7 +233,10 @@ pub fn check_answer(survey: &Survey, step: &Step, answer: &AnswerValue) -> Resul
         }
         AnswerValue::RelationshipScreener(type_id) => {
             if !survey.has_type(type_id) {
-                return Err(AnswerProblem::UnknownType { step: id(), type_id: type_id.clone() });
+                return Err(AnswerProblem::UnknownType {
+                    step: id(),
+                    type_id: type_id.clone(),
+                });
             }
         }
     }

@@ -158,10 +158,9 @@ impl ValidSurvey {
         let mut shown = Answers::new();
         let mut out = Vec::new();
         for (i, step) in self.steps.iter().enumerate() {
-            let relationship = self.relationship_with(context, decided.as_ref(), &shown);
+            let relationship = self.relationship_with(decided.as_ref(), &shown);
             let scope = self.scope(context, &relationship.type_id, &shown);
-            let screener_needed =
-                step.kind != StepKind::RelationshipScreener || decided.is_none();
+            let screener_needed = step.kind != StepKind::RelationshipScreener || decided.is_none();
             let condition = self.compiled.steps.get(i).and_then(Option::as_ref);
             if screener_needed && holds(&scope, condition) {
                 out.push(i);
@@ -190,7 +189,7 @@ impl ValidSurvey {
     pub fn relationship(&self, context: &Context, answers: &Answers) -> Relationship {
         let decided = self.decided_relationship(context);
         let counted = self.counted_answers(context, answers);
-        self.relationship_with(context, decided.as_ref(), &counted)
+        self.relationship_with(decided.as_ref(), &counted)
     }
 
     /// Explicit type or a matching rule, if either decides.
@@ -218,20 +217,17 @@ impl ValidSurvey {
             })
     }
 
-    fn relationship_with(
-        &self,
-        context: &Context,
-        decided: Option<&Relationship>,
-        shown: &Answers,
-    ) -> Relationship {
-        let _ = context;
+    fn relationship_with(&self, decided: Option<&Relationship>, shown: &Answers) -> Relationship {
         if let Some(decided) = decided {
             return decided.clone();
         }
-        let picked = self.steps.iter().find_map(|step| match shown.get(&step.id) {
-            Some(AnswerValue::RelationshipScreener(t)) if self.has_type(t) => Some(t.clone()),
-            _ => None,
-        });
+        let picked = self
+            .steps
+            .iter()
+            .find_map(|step| match shown.get(&step.id) {
+                Some(AnswerValue::RelationshipScreener(t)) if self.has_type(t) => Some(t.clone()),
+                _ => None,
+            });
         match picked {
             Some(type_id) => Relationship {
                 type_id,
@@ -244,7 +240,12 @@ impl ValidSurvey {
         }
     }
 
-    fn scope<'a>(&'a self, context: &'a Context, relationship: &'a str, answers: &'a Answers) -> Scope<'a> {
+    fn scope<'a>(
+        &'a self,
+        context: &'a Context,
+        relationship: &'a str,
+        answers: &'a Answers,
+    ) -> Scope<'a> {
         Scope {
             survey: self,
             context,
@@ -277,14 +278,24 @@ impl ValidSurvey {
 
     /// The bullets of a step that apply now.
     #[must_use]
-    pub fn bullets<'a>(&'a self, context: &Context, state: &RunState, step: &'a Step) -> Vec<&'a Bullet> {
+    pub fn bullets<'a>(
+        &'a self,
+        context: &Context,
+        state: &RunState,
+        step: &'a Step,
+    ) -> Vec<&'a Bullet> {
         let exprs = self.step_exprs(step, |c, i| c.bullets.get(i));
         self.filter(context, state, &step.bullets, exprs)
     }
 
     /// The help links of a step that apply now.
     #[must_use]
-    pub fn links<'a>(&'a self, context: &Context, state: &RunState, step: &'a Step) -> Vec<&'a HelpLink> {
+    pub fn links<'a>(
+        &'a self,
+        context: &Context,
+        state: &RunState,
+        step: &'a Step,
+    ) -> Vec<&'a HelpLink> {
         let exprs = self.step_exprs(step, |c, i| c.links.get(i));
         self.filter(context, state, &step.links, exprs)
     }
@@ -301,7 +312,13 @@ impl ValidSurvey {
             .map_or(&[], Vec::as_slice)
     }
 
-    fn filter<'a, T>(&self, context: &Context, state: &RunState, items: &'a [T], exprs: &[Option<Expr>]) -> Vec<&'a T> {
+    fn filter<'a, T>(
+        &self,
+        context: &Context,
+        state: &RunState,
+        items: &'a [T],
+        exprs: &[Option<Expr>],
+    ) -> Vec<&'a T> {
         let answers = self.counted_answers(context, &state.answers);
         let relationship = self.relationship(context, &state.answers);
         let scope = self.scope(context, &relationship.type_id, &answers);
@@ -322,7 +339,12 @@ impl ValidSurvey {
 
     /// The help links of an ending that apply now.
     #[must_use]
-    pub fn ending_links<'a>(&'a self, context: &Context, state: &RunState, ending: &'a Ending) -> Vec<&'a HelpLink> {
+    pub fn ending_links<'a>(
+        &'a self,
+        context: &Context,
+        state: &RunState,
+        ending: &'a Ending,
+    ) -> Vec<&'a HelpLink> {
         let index = self.endings.iter().position(|e| e == ending);
         let exprs = index
             .and_then(|i| self.compiled.ending_links.get(i))

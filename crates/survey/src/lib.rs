@@ -38,5 +38,7 @@ pub use definition::{Delivery, Step, StepKind, Survey};
 pub use engine::{Action, EngineError, Progress, RunState};
 pub use load::{load, load_value};
 pub use relationship::{Relationship, TypeSource};
-pub use response::{NpsCategory, Purchase, Response, ResponseMeta, Scores, Status, PAYLOAD_VERSION};
+pub use response::{
+    NpsCategory, Purchase, Response, ResponseMeta, Scores, Status, PAYLOAD_VERSION,
+};
 pub use validate::{validate, Problem, ProblemCode, ValidSurvey};

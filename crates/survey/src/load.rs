@@ -65,7 +65,9 @@ pub fn load_value(mut value: Value) -> Result<ValidSurvey, Vec<Problem>> {
     for (key, items) in lists {
         let items: Vec<Value> = items.into_iter().flatten().collect();
         let result = match key {
-            "steps" => from_value_at("$.steps", Value::Array(items)).map(|steps| survey.steps = steps),
+            "steps" => {
+                from_value_at("$.steps", Value::Array(items)).map(|steps| survey.steps = steps)
+            }
             _ => from_value_at("$.endings", Value::Array(items)).map(|e| survey.endings = e),
         };
         if let Err(problem) = result {

@@ -51,11 +51,13 @@ pub struct Relationship {
 pub fn builtin_types() -> Vec<RelationshipType> {
     BUILTIN
         .iter()
-        .map(|(id, en, de, en_statement, de_statement)| RelationshipType {
-            id: (*id).to_owned(),
-            label: Text::from_pairs(&[("en", en), ("de", de)]),
-            statement: Text::from_pairs(&[("en", en_statement), ("de", de_statement)]),
-        })
+        .map(
+            |(id, en, de, en_statement, de_statement)| RelationshipType {
+                id: (*id).to_owned(),
+                label: Text::from_pairs(&[("en", en), ("de", de)]),
+                statement: Text::from_pairs(&[("en", en_statement), ("de", de_statement)]),
+            },
+        )
         .collect()
 }
 
@@ -126,7 +128,10 @@ impl Survey {
     /// The survey's taxonomy: its own types, or the built-in six.
     #[must_use]
     pub fn relationship_types(&self) -> Vec<RelationshipType> {
-        self.relationship.types.clone().unwrap_or_else(builtin_types)
+        self.relationship
+            .types
+            .clone()
+            .unwrap_or_else(builtin_types)
     }
 
     /// Whether `id` names a type of this survey's taxonomy.

@@ -155,7 +155,11 @@ impl ValidSurvey {
             response_id: meta.response_id,
             survey_id: self.id.clone(),
             survey_version: self.version,
-            status: if state.done { Status::Complete } else { Status::Partial },
+            status: if state.done {
+                Status::Complete
+            } else {
+                Status::Partial
+            },
             sequence: meta.sequence,
             relationship: self.relationship(context, &state.answers),
             price_band: self.price_band(context.order.total).map(str::to_owned),
@@ -200,7 +204,10 @@ impl ValidSurvey {
         if response.payload_version != PAYLOAD_VERSION {
             push(
                 "$.payload_version".into(),
-                format!("payload version {} is not supported; send {PAYLOAD_VERSION}", response.payload_version),
+                format!(
+                    "payload version {} is not supported; send {PAYLOAD_VERSION}",
+                    response.payload_version
+                ),
             );
         }
         if response.survey_id != self.id || response.survey_version != self.version {
@@ -213,25 +220,43 @@ impl ValidSurvey {
             );
         }
         if !is_uuid(&response.response_id) {
-            push("$.response_id".into(), "response_id must be a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e".into());
+            push(
+                "$.response_id".into(),
+                "response_id must be a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e".into(),
+            );
         }
         if response.sequence == 0 {
             push("$.sequence".into(), "sequence starts at 1".into());
         }
-        for (name, value) in [("started_at", &response.started_at), ("submitted_at", &response.submitted_at)] {
+        for (name, value) in [
+            ("started_at", &response.started_at),
+            ("submitted_at", &response.submitted_at),
+        ] {
             if !is_timestamp(value) {
-                push(format!("$.{name}"), format!("`{value}` is not an RFC 3339 time such as 2026-11-25T08:30:00Z"));
+                push(
+                    format!("$.{name}"),
+                    format!("`{value}` is not an RFC 3339 time such as 2026-11-25T08:30:00Z"),
+                );
             }
         }
         if response.locale.is_empty() || response.locale.len() > 35 {
-            push("$.locale".into(), "locale must be a locale code such as `de`".into());
+            push(
+                "$.locale".into(),
+                "locale must be a locale code such as `de`".into(),
+            );
         }
         let ctx = &response.context;
         let visible = self.visible_steps(ctx, &response.answers);
         for (id, answer) in &response.answers {
             let path = format!("$.answers.{id}");
             let Some(index) = self.steps.iter().position(|s| &s.id == id) else {
-                push(path, format!("survey `{}` version {} has no step `{id}`", self.id, self.version));
+                push(
+                    path,
+                    format!(
+                        "survey `{}` version {} has no step `{id}`",
+                        self.id, self.version
+                    ),
+                );
                 continue;
             };
             if let Err(problem) = check_answer(self, &self.steps[index], answer) {
@@ -244,8 +269,17 @@ impl ValidSurvey {
         if response.status == Status::Complete {
             for &i in &visible {
                 let step = &self.steps[i];
-                if step.required && step.kind != StepKind::Reassurance && !response.answers.contains_key(&step.id) {
-                    push(format!("$.answers.{}", step.id), format!("a complete response needs an answer to required step `{}`", step.id));
+                if step.required
+                    && step.kind != StepKind::Reassurance
+                    && !response.answers.contains_key(&step.id)
+                {
+                    push(
+                        format!("$.answers.{}", step.id),
+                        format!(
+                            "a complete response needs an answer to required step `{}`",
+                            step.id
+                        ),
+                    );
                 }
             }
         }
@@ -263,36 +297,53 @@ impl ValidSurvey {
             );
         }
         if response.price_band.as_deref() != self.price_band(ctx.order.total) {
-            push("$.price_band".into(), "the price band does not match the order total and the survey's price bands".into());
+            push(
+                "$.price_band".into(),
+                "the price band does not match the order total and the survey's price bands".into(),
+            );
         }
         if response.purchase != purchase(ctx) {
-            push("$.purchase".into(), "`purchase` does not match customer.earlier_orders".into());
+            push(
+                "$.purchase".into(),
+                "`purchase` does not match customer.earlier_orders".into(),
+            );
         }
         if response.scores != self.scores(&self.counted_answers(ctx, &response.answers)) {
-            push("$.scores".into(), "the scores do not match the answers".into());
+            push(
+                "$.scores".into(),
+                "the scores do not match the answers".into(),
+            );
         }
         problems
     }
 }
 
 fn purchase(context: &Context) -> Option<Purchase> {
-    context
-        .customer
-        .first_purchase()
-        .map(|first| if first { Purchase::First } else { Purchase::Repeat })
+    context.customer.first_purchase().map(|first| {
+        if first {
+            Purchase::First
+        } else {
+            Purchase::Repeat
+        }
+    })
 }
 
 fn is_uuid(id: &str) -> bool {
     let groups: Vec<&str> = id.split('-').collect();
     groups.len() == 5
-        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, len)| {
-            g.len() == len && g.chars().all(|c| c.is_ascii_hexdigit())
-        })
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, len)| g.len() == len && g.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 fn is_timestamp(value: &str) -> bool {
     let b = value.as_bytes();
-    let digits = |range: std::ops::Range<usize>| range.into_iter().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
+    let digits = |range: std::ops::Range<usize>| {
+        range
+            .into_iter()
+            .all(|i| b.get(i).is_some_and(u8::is_ascii_digit))
+    };
     value.len() >= 20
         && value.len() <= 40
         && digits(0..4)

@@ -10,13 +10,16 @@ use crate::response::Response;
 pub fn schemas() -> Vec<(&'static str, String)> {
     let survey = schemars::schema_for!(Survey);
     let response = schemars::schema_for!(Response);
-    [("survey.schema.json", survey), ("response.schema.json", response)]
-        .into_iter()
-        .map(|(name, schema)| {
-            let text = serde_json::to_string_pretty(&schema).unwrap_or_default();
-            (name, text + "\n")
-        })
-        .collect()
+    [
+        ("survey.schema.json", survey),
+        ("response.schema.json", response),
+    ]
+    .into_iter()
+    .map(|(name, schema)| {
+        let text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+        (name, text + "\n")
+    })
+    .collect()
 }
 
 /// Writes the schemas into `dir`.

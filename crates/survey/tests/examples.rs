@@ -1,7 +1,9 @@
 //! The example surveys in `surveys/`: each is valid, and each relationship type, price band and
 //! first/repeat purchase walks the path the example promises.
 
-use rapport_survey::{load, Action, AnswerValue, Context, RunState, StepKind, TypeSource, ValidSurvey};
+use rapport_survey::{
+    load, Action, AnswerValue, Context, RunState, StepKind, TypeSource, ValidSurvey,
+};
 
 fn example(name: &str) -> ValidSurvey {
     let path = format!("{}/../../surveys/{name}.json", env!("CARGO_MANIFEST_DIR"));
@@ -25,7 +27,9 @@ fn walk(
 ) -> (Vec<String>, RunState) {
     let mut state = survey.start(ctx);
     for _ in 0..=survey.steps.len() {
-        let Some(step) = survey.current(&state) else { break };
+        let Some(step) = survey.current(&state) else {
+            break;
+        };
         let action = match answer(&step.id, step.kind) {
             Some(value) => Action::Answer(value),
             None => Action::Next,
@@ -67,18 +71,27 @@ fn each_relationship_type_gets_its_own_path() {
     let survey = example("post-purchase");
     let expected: [(&str, &[&str]); 6] = [
         ("just_buying", &["reassure", "satisfaction"]),
-        ("business_partner", &["reassure", "nps", "improvement", "follow_up"]),
+        (
+            "business_partner",
+            &["reassure", "nps", "improvement", "follow_up"],
+        ),
         ("fling", &["reassure", "excitement", "inspiration"]),
         ("best_friends", &["reassure", "nps", "data_use"]),
         ("colleagues", &["reassure", "nps", "info_useful", "updates"]),
-        ("master_servant", &["reassure", "demands_met", "nps", "effort"]),
+        (
+            "master_servant",
+            &["reassure", "demands_met", "nps", "effort"],
+        ),
     ];
     for (type_id, path) in expected {
         let ctx = context(&REPEAT_LOW.replace("TYPE", type_id));
         let (walked, state) = walk(&survey, &ctx, typical);
         assert_eq!(walked, path, "type {type_id}");
         let relationship = survey.relationship(&ctx, &state.answers);
-        assert_eq!((relationship.type_id.as_str(), relationship.source), (type_id, TypeSource::Explicit));
+        assert_eq!(
+            (relationship.type_id.as_str(), relationship.source),
+            (type_id, TypeSource::Explicit)
+        );
     }
 }
 
@@ -89,12 +102,20 @@ fn just_buying_is_done_in_two_taps_with_no_required_text() {
     let (path, _) = walk(&survey, &ctx, typical);
     let questions: Vec<&String> = path
         .iter()
-        .filter(|id| survey.steps.iter().any(|s| &&s.id == id && s.kind != StepKind::Reassurance))
+        .filter(|id| {
+            survey
+                .steps
+                .iter()
+                .any(|s| &&s.id == id && s.kind != StepKind::Reassurance)
+        })
         .collect();
     assert!(questions.len() <= 2, "{questions:?}");
     for id in questions {
         let step = survey.steps.iter().find(|s| &s.id == id);
-        assert!(step.is_some_and(|s| !(s.kind == StepKind::Text && s.required)), "{id}");
+        assert!(
+            step.is_some_and(|s| !(s.kind == StepKind::Text && s.required)),
+            "{id}"
+        );
     }
 }
 
@@ -105,7 +126,11 @@ fn high_price_adds_protection_and_first_purchase_adds_praise() {
         (40.0, 3, vec!["reassure", "satisfaction"]),
         (649.0, 3, vec!["reassure", "protection", "satisfaction"]),
         (40.0, 0, vec!["welcome_first", "reassure", "satisfaction"]),
-        (649.0, 0, vec!["welcome_first", "reassure", "protection", "satisfaction"]),
+        (
+            649.0,
+            0,
+            vec!["welcome_first", "reassure", "protection", "satisfaction"],
+        ),
     ];
     for (total, earlier, expected) in cases {
         let ctx = context(&format!(
@@ -117,7 +142,11 @@ fn high_price_adds_protection_and_first_purchase_adds_praise() {
         let bullets = reassure.map(|s| survey.bullets(&ctx, &state, s).len());
         // Repeat buyers are welcomed back; high prices add the guarantee bullet.
         let expected_bullets = 3 + usize::from(earlier > 0) + usize::from(total >= 500.0);
-        assert_eq!(bullets, Some(expected_bullets), "total {total}, earlier orders {earlier}");
+        assert_eq!(
+            bullets,
+            Some(expected_bullets),
+            "total {total}, earlier orders {earlier}"
+        );
     }
 }
 
@@ -131,16 +160,24 @@ fn without_an_explicit_type_the_screener_decides() {
     });
     assert_eq!(path, ["reassure", "screener", "excitement", "inspiration"]);
     let relationship = survey.relationship(&ctx, &state.answers);
-    assert_eq!((relationship.type_id.as_str(), relationship.source), ("fling", TypeSource::Screener));
+    assert_eq!(
+        (relationship.type_id.as_str(), relationship.source),
+        ("fling", TypeSource::Screener)
+    );
 }
 
 #[test]
 fn a_rule_decides_before_the_screener() {
     let survey = example("post-purchase");
-    let ctx = context(r#"{"order":{"total":40},"customer":{"earlier_orders":2,"segment":"key_account"}}"#);
+    let ctx = context(
+        r#"{"order":{"total":40},"customer":{"earlier_orders":2,"segment":"key_account"}}"#,
+    );
     let (path, state) = walk(&survey, &ctx, typical);
     assert_eq!(path, ["reassure", "nps", "improvement", "follow_up"]);
-    assert_eq!(survey.relationship(&ctx, &state.answers).source, TypeSource::Rule);
+    assert_eq!(
+        survey.relationship(&ctx, &state.answers).source,
+        TypeSource::Rule
+    );
 }
 
 #[test]
@@ -151,8 +188,13 @@ fn a_detractor_friend_is_offered_a_person_and_an_apology() {
     assert_eq!(path, ["reassure", "nps", "data_use", "personal_contact"]);
     let step = survey.steps.iter().find(|s| s.id == "personal_contact");
     let title = step.map(|s| survey.render(&ctx, &state, &s.title, "en"));
-    assert_eq!(title.as_deref(), Some("We are sorry it was only a 3. Would you like a person to contact you?"));
-    let ending = survey.ending(&ctx, &state).map(|e| survey.render(&ctx, &state, &e.title, "de"));
+    assert_eq!(
+        title.as_deref(),
+        Some("We are sorry it was only a 3. Would you like a person to contact you?")
+    );
+    let ending = survey
+        .ending(&ctx, &state)
+        .map(|e| survey.render(&ctx, &state, &e.title, "de"));
     assert_eq!(ending.as_deref(), Some("Danke für Ihre Offenheit"));
 }
 
@@ -164,8 +206,13 @@ fn unmet_demands_open_the_escalation_path() {
         "demands_met" => Some(AnswerValue::SingleChoice("partly".into())),
         _ => typical(id, kind),
     });
-    assert_eq!(path, ["reassure", "demands_met", "escalation", "nps", "effort"]);
-    let ending = survey.ending(&ctx, &state).map(|e| survey.render(&ctx, &state, &e.title, "en"));
+    assert_eq!(
+        path,
+        ["reassure", "demands_met", "escalation", "nps", "effort"]
+    );
+    let ending = survey
+        .ending(&ctx, &state)
+        .map(|e| survey.render(&ctx, &state, &e.title, "en"));
     assert_eq!(ending.as_deref(), Some("We are on it"));
 }
 
@@ -180,10 +227,18 @@ fn help_links_follow_the_business_relationship_mode() {
         ("co_creation", "/ideas"),
     ];
     for (mode, url) in cases {
-        let ctx = context(&format!(r#"{{"business":{{"mode":"{mode}"}},"relationship":"fling"}}"#));
+        let ctx = context(&format!(
+            r#"{{"business":{{"mode":"{mode}"}},"relationship":"fling"}}"#
+        ));
         let state = survey.start(&ctx);
-        let Some(step) = survey.steps.iter().find(|s| s.id == "reassure") else { panic!("no reassure step") };
-        let urls: Vec<&str> = survey.links(&ctx, &state, step).iter().map(|l| l.url.as_str()).collect();
+        let Some(step) = survey.steps.iter().find(|s| s.id == "reassure") else {
+            panic!("no reassure step")
+        };
+        let urls: Vec<&str> = survey
+            .links(&ctx, &state, step)
+            .iter()
+            .map(|l| l.url.as_str())
+            .collect();
         assert_eq!(urls, [url, "mailto:service@example.com"], "mode {mode}");
     }
 }
@@ -199,7 +254,9 @@ fn a_custom_taxonomy_works_the_same() {
         ("committed_partnership", Some("loyalty_reason")),
     ] {
         let (path, state) = walk(&survey, &ctx, |id, kind| match kind {
-            StepKind::RelationshipScreener => Some(AnswerValue::RelationshipScreener(type_id.into())),
+            StepKind::RelationshipScreener => {
+                Some(AnswerValue::RelationshipScreener(type_id.into()))
+            }
             _ => typical(id, kind),
         });
         let mut expected = vec!["thanks", "form", "nps"];
@@ -215,5 +272,8 @@ fn a_custom_taxonomy_works_the_same() {
     let explicit = context(r#"{"relationship":"fling","customer":{"earlier_orders":1}}"#);
     let state = survey.start(&explicit);
     let next = survey.apply(&explicit, &state, Action::Next);
-    assert_eq!(next.ok().and_then(|s| s.path.last().cloned()).as_deref(), Some("form"));
+    assert_eq!(
+        next.ok().and_then(|s| s.path.last().cloned()).as_deref(),
+        Some("form")
+    );
 }

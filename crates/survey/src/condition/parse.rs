@@ -8,6 +8,8 @@ use super::{CompareOp, Expr, Field, Literal, Spanned};
 pub struct ParseError {
     /// Column of the offending character or token.
     pub column: usize,
+    /// Whether the problem is a field name that does not exist (rather than the syntax).
+    pub unknown_field: bool,
     /// What is wrong.
     pub message: String,
 }
@@ -44,6 +46,7 @@ fn describe(token: &Token) -> String {
 fn error(column: usize, message: impl Into<String>) -> ParseError {
     ParseError {
         column,
+        unknown_field: false,
         message: message.into(),
     }
 }
@@ -72,7 +75,12 @@ fn tokenize(source: &str) -> Result<Vec<Spanned<Token>>, ParseError> {
             '>' if next == Some('=') => (Token::Op(CompareOp::Ge), 2),
             '<' => (Token::Op(CompareOp::Lt), 1),
             '>' => (Token::Op(CompareOp::Gt), 1),
-            '=' => return Err(error(column, "`=` is not an operator; write `==` to compare")),
+            '=' => {
+                return Err(error(
+                    column,
+                    "`=` is not an operator; write `==` to compare",
+                ))
+            }
             '"' | '\'' => {
                 let end = chars[i + 1..]
                     .iter()
@@ -172,7 +180,11 @@ impl Parser {
             self.bump();
             items.push(self.and(depth)?);
         }
-        Ok(if items.len() == 1 { items.remove(0) } else { Expr::Or(items) })
+        Ok(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Expr::Or(items)
+        })
     }
 
     fn and(&mut self, depth: usize) -> Result<Expr, ParseError> {
@@ -181,7 +193,11 @@ impl Parser {
             self.bump();
             items.push(self.unary(depth)?);
         }
-        Ok(if items.len() == 1 { items.remove(0) } else { Expr::And(items) })
+        Ok(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Expr::And(items)
+        })
     }
 
     fn unary(&mut self, depth: usize) -> Result<Expr, ParseError> {
@@ -216,12 +232,16 @@ impl Parser {
             other => {
                 return Err(error(
                     token.column,
-                    format!("expected a field such as `order.total`, found {}", describe(&other)),
+                    format!(
+                        "expected a field such as `order.total`, found {}",
+                        describe(&other)
+                    ),
                 ))
             }
         };
-        let field = Field::from_name(&name).ok_or_else(|| {
-            error(
+        let field = Field::from_name(&name).ok_or_else(|| ParseError {
+            unknown_field: true,
+            ..error(
                 token.column,
                 format!(
                     "unknown field `{name}`; known fields are {}, answers.<step id> and extra.<name>",
@@ -242,7 +262,11 @@ impl Parser {
             Token::Word(w) if w == "in" => {
                 self.bump();
                 let values = self.list()?;
-                Ok(Expr::In { field, values, negated: false })
+                Ok(Expr::In {
+                    field,
+                    values,
+                    negated: false,
+                })
             }
             Token::Word(w) if w == "not" => {
                 self.bump();
@@ -251,7 +275,11 @@ impl Parser {
                 }
                 self.bump();
                 let values = self.list()?;
-                Ok(Expr::In { field, values, negated: true })
+                Ok(Expr::In {
+                    field,
+                    values,
+                    negated: true,
+                })
             }
             Token::Word(w) if w == "contains" => {
                 self.bump();
@@ -294,7 +322,10 @@ impl Parser {
         if open.value != Token::LBracket {
             return Err(error(
                 open.column,
-                format!("expected `[` to start a list, found {}", describe(&open.value)),
+                format!(
+                    "expected `[` to start a list, found {}",
+                    describe(&open.value)
+                ),
             ));
         }
         let mut values = Vec::new();
@@ -348,7 +379,10 @@ mod tests {
         let err = parse("order.total >= 500 and ordr.total < 3").err();
         assert_eq!(err.map(|e| e.column), Some(24));
         let err = parse("relationship in [fling").err();
-        assert_eq!(err.map(|e| e.to_string()), Some("at column 23: expected `,` or `]`, found the end of the condition".into()));
+        assert_eq!(
+            err.map(|e| e.to_string()),
+            Some("at column 23: expected `,` or `]`, found the end of the condition".into())
+        );
         let err = parse("order.total = 5").err();
         assert_eq!(err.map(|e| e.column), Some(13));
         assert!(parse("").is_err());

@@ -79,7 +79,11 @@ fn field_type(
                 }
                 _ => {}
             }
-            let ids = survey.relationship_types().into_iter().map(|t| t.id).collect();
+            let ids = survey
+                .relationship_types()
+                .into_iter()
+                .map(|t| t.id)
+                .collect();
             FieldType::OneOf(ids, "relationship type")
         }
         Field::PriceBand => {
@@ -98,7 +102,10 @@ fn field_type(
         }
         Field::FirstPurchase | Field::RepeatPurchase | Field::AccountManager => FieldType::Bool,
         Field::BusinessMode => FieldType::OneOf(
-            RelationshipMode::ALL.iter().map(|m| m.id().to_owned()).collect(),
+            RelationshipMode::ALL
+                .iter()
+                .map(|m| m.id().to_owned())
+                .collect(),
             "relationship mode",
         ),
         Field::Extra(_) => FieldType::Any,
@@ -131,7 +138,11 @@ fn field_type(
                 StepKind::Text => FieldType::Text,
                 StepKind::Consent => FieldType::Bool,
                 StepKind::RelationshipScreener => FieldType::OneOf(
-                    survey.relationship_types().into_iter().map(|t| t.id).collect(),
+                    survey
+                        .relationship_types()
+                        .into_iter()
+                        .map(|t| t.id)
+                        .collect(),
                     "relationship type",
                 ),
                 StepKind::Reassurance => {
@@ -153,17 +164,19 @@ pub(crate) fn check_expr(survey: &Survey, reader: Reader, expr: &Expr) -> Vec<Co
 }
 
 fn walk(survey: &Survey, reader: Reader, expr: &Expr, out: &mut Vec<ConditionProblem>) {
-    let typed = |field: &Spanned<Field>, out: &mut Vec<ConditionProblem>| {
-        match field_type(survey, reader, &field.value) {
-            Ok(t) => Some(t),
-            Err((kind, message)) => {
-                out.push(ConditionProblem {
-                    column: field.column,
-                    kind,
-                    message,
-                });
-                None
-            }
+    let typed = |field: &Spanned<Field>, out: &mut Vec<ConditionProblem>| match field_type(
+        survey,
+        reader,
+        &field.value,
+    ) {
+        Ok(t) => Some(t),
+        Err((kind, message)) => {
+            out.push(ConditionProblem {
+                column: field.column,
+                kind,
+                message,
+            });
+            None
         }
     };
     match expr {
@@ -257,7 +270,10 @@ fn check_value(
         (FieldType::Bool, Literal::Bool(_)) => None,
         (FieldType::Bool, _) => Some(format!("`{name}` is yes/no; compare it with true or false")),
         (FieldType::OneOf(ids, what), Literal::Text(id)) => (!ids.contains(id)).then(|| {
-            format!("`{id}` is not a known {what} for `{name}`; known: {}", ids.join(", "))
+            format!(
+                "`{id}` is not a known {what} for `{name}`; known: {}",
+                ids.join(", ")
+            )
         }),
         (FieldType::OneOf(ids, what), _) => Some(format!(
             "`{name}` is a {what}; compare it with one of {}",

@@ -100,7 +100,10 @@ impl Checker<'_> {
             self.push(
                 "$.version",
                 ProblemCode::InvalidVersion,
-                format!("version must be a positive integer (1, 2, …), not {}", s.version),
+                format!(
+                    "version must be a positive integer (1, 2, …), not {}",
+                    s.version
+                ),
             );
         }
         self.locales();
@@ -114,7 +117,11 @@ impl Checker<'_> {
             ..Compiled::default()
         };
         if s.steps.is_empty() {
-            self.push("$.steps", ProblemCode::Empty, "a survey needs at least one step");
+            self.push(
+                "$.steps",
+                ProblemCode::Empty,
+                "a survey needs at least one step",
+            );
         }
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, step) in s.steps.iter().enumerate() {
@@ -150,10 +157,16 @@ impl Checker<'_> {
         }
         for (i, ending) in s.endings.iter().enumerate() {
             let path = format!("$.endings[{i}]");
-            compiled
-                .endings
-                .push(self.condition(&format!("{path}.when"), ending.when.as_deref(), Reader::Ending));
-            self.text(&format!("{path}.title"), &ending.title, Some(Reader::Ending));
+            compiled.endings.push(self.condition(
+                &format!("{path}.when"),
+                ending.when.as_deref(),
+                Reader::Ending,
+            ));
+            self.text(
+                &format!("{path}.title"),
+                &ending.title,
+                Some(Reader::Ending),
+            );
             if let Some(body) = &ending.body {
                 self.text(&format!("{path}.body"), body, Some(Reader::Ending));
             }
@@ -185,7 +198,11 @@ impl Checker<'_> {
     fn locales(&mut self) {
         let s = self.survey;
         if s.locales.is_empty() {
-            self.push("$.locales", ProblemCode::Empty, "declare at least one locale, e.g. [\"en\", \"de\"]");
+            self.push(
+                "$.locales",
+                ProblemCode::Empty,
+                "declare at least one locale, e.g. [\"en\", \"de\"]",
+            );
         }
         for (i, locale) in s.locales.iter().enumerate() {
             if !is_locale(locale) {
@@ -234,7 +251,10 @@ impl Checker<'_> {
                     self.push(
                         format!("{path}.id"),
                         ProblemCode::DuplicateId,
-                        format!("relationship type `{}` is already declared at types[{first}]", t.id),
+                        format!(
+                            "relationship type `{}` is already declared at types[{first}]",
+                            t.id
+                        ),
                     );
                 }
                 self.text(&format!("{path}.label"), &t.label, None);
@@ -321,7 +341,11 @@ impl Checker<'_> {
         let mut bullets = Vec::new();
         for (b, bullet) in step.bullets.iter().enumerate() {
             let bullet_path = format!("{path}.bullets[{b}]");
-            bullets.push(self.condition(&format!("{bullet_path}.when"), bullet.when.as_deref(), reader));
+            bullets.push(self.condition(
+                &format!("{bullet_path}.when"),
+                bullet.when.as_deref(),
+                reader,
+            ));
             self.text(&format!("{bullet_path}.text"), &bullet.text, Some(reader));
         }
         let links = self.links(path, &step.links, reader);
@@ -354,20 +378,51 @@ impl Checker<'_> {
         let kind = step.kind;
         let is_choice = matches!(kind, StepKind::SingleChoice | StepKind::MultiChoice);
         let not_for = |field: &str| {
-            format!("`{field}` has no meaning for a {} step; remove it", kind.id())
+            format!(
+                "`{field}` has no meaning for a {} step; remove it",
+                kind.id()
+            )
         };
         let checks: [(&str, bool, bool); 7] = [
             ("options", !step.options.is_empty(), is_choice),
-            ("bullets", !step.bullets.is_empty(), kind == StepKind::Reassurance),
-            ("links", !step.links.is_empty(), kind == StepKind::Reassurance),
-            ("low_label", step.low_label.is_some(), kind.scale().is_some()),
-            ("high_label", step.high_label.is_some(), kind.scale().is_some()),
-            ("max_length", step.max_length.is_some(), kind == StepKind::Text),
-            ("placeholder", step.placeholder.is_some(), kind == StepKind::Text),
+            (
+                "bullets",
+                !step.bullets.is_empty(),
+                kind == StepKind::Reassurance,
+            ),
+            (
+                "links",
+                !step.links.is_empty(),
+                kind == StepKind::Reassurance,
+            ),
+            (
+                "low_label",
+                step.low_label.is_some(),
+                kind.scale().is_some(),
+            ),
+            (
+                "high_label",
+                step.high_label.is_some(),
+                kind.scale().is_some(),
+            ),
+            (
+                "max_length",
+                step.max_length.is_some(),
+                kind == StepKind::Text,
+            ),
+            (
+                "placeholder",
+                step.placeholder.is_some(),
+                kind == StepKind::Text,
+            ),
         ];
         for (field, present, allowed) in checks {
             if present && !allowed {
-                self.push(format!("{path}.{field}"), ProblemCode::NotApplicable, not_for(field));
+                self.push(
+                    format!("{path}.{field}"),
+                    ProblemCode::NotApplicable,
+                    not_for(field),
+                );
             }
         }
         if kind == StepKind::Reassurance && step.required {
@@ -430,7 +485,11 @@ impl Checker<'_> {
         let expr = match parse(source) {
             Ok(expr) => expr,
             Err(err) => {
-                self.push(path, ProblemCode::ConditionSyntax, format!("{err} in `{source}`"));
+                self.push(
+                    path,
+                    ProblemCode::ConditionSyntax,
+                    format!("{err} in `{source}`"),
+                );
                 return None;
             }
         };
@@ -442,7 +501,11 @@ impl Checker<'_> {
                 ConditionProblemKind::Forward => ProblemCode::ForwardReference,
                 ConditionProblemKind::Type => ProblemCode::TypeMismatch,
             };
-            self.push(path, code, format!("at column {}: {} in `{source}`", p.column, p.message));
+            self.push(
+                path,
+                code,
+                format!("at column {}: {} in `{source}`", p.column, p.message),
+            );
         }
         sound.then_some(expr)
     }
@@ -517,7 +580,8 @@ fn type_ids(survey: &Survey) -> String {
 fn is_locale(locale: &str) -> bool {
     let mut parts = locale.split('-');
     let language = parts.next().unwrap_or_default();
-    let language_ok = (2..=3).contains(&language.len()) && language.chars().all(|c| c.is_ascii_lowercase());
+    let language_ok =
+        (2..=3).contains(&language.len()) && language.chars().all(|c| c.is_ascii_lowercase());
     language_ok
         && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
