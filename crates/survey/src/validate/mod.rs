@@ -485,11 +485,12 @@ impl Checker<'_> {
         let expr = match parse(source) {
             Ok(expr) => expr,
             Err(err) => {
-                self.push(
-                    path,
-                    ProblemCode::ConditionSyntax,
-                    format!("{err} in `{source}`"),
-                );
+                let code = if err.unknown_field {
+                    ProblemCode::UnknownField
+                } else {
+                    ProblemCode::ConditionSyntax
+                };
+                self.push(path, code, format!("{err} in `{source}`"));
                 return None;
             }
         };
