@@ -1,0 +1,121 @@
+//! `check_response` rejects payloads that do not match the survey version they name, each
+//! problem at its path.
+
+use rapport_survey::{load, Response, ValidSurvey};
+use serde_json::{json, Value};
+
+fn survey() -> ValidSurvey {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../surveys/post-purchase.json"
+    );
+    load(&std::fs::read_to_string(path).unwrap_or_default()).unwrap_or_else(|p| panic!("{p:?}"))
+}
+
+fn valid() -> Value {
+    json!({
+        "payload_version": 1,
+        "response_id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+        "survey_id": "post-purchase",
+        "survey_version": 1,
+        "status": "complete",
+        "sequence": 2,
+        "relationship": { "type": "colleagues", "source": "explicit" },
+        "price_band": "low",
+        "purchase": "repeat",
+        "context": { "order": { "id": "A-9", "total": 30 }, "customer": { "earlier_orders": 1 }, "relationship": "colleagues" },
+        "answers": {
+            "nps": { "kind": "nps", "value": 8 },
+            "info_useful": { "kind": "csat", "value": 5 }
+        },
+        "scores": { "nps": { "score": 8, "category": "passive" }, "csat": 5 },
+        "locale": "en",
+        "started_at": "2026-11-25T08:30:00Z",
+        "submitted_at": "2026-11-25T08:31:00+01:00",
+        "widget_version": "0.1.0"
+    })
+}
+
+fn problems(value: Value) -> Vec<String> {
+    let response: Response = serde_json::from_value(value).unwrap_or_else(|e| panic!("{e}"));
+    survey()
+        .check_response(&response)
+        .into_iter()
+        .map(|p| p.path)
+        .collect()
+}
+
+#[test]
+fn a_matching_payload_has_no_problems() {
+    assert_eq!(problems(valid()), Vec::<String>::new());
+}
+
+#[test]
+fn each_mismatch_is_reported_at_its_path() {
+    let cases: Vec<(fn(&mut Value), &[&str])> = vec![
+        (|v| v["survey_version"] = json!(2), &["$.survey_id"]),
+        (
+            |v| v["response_id"] = json!("not-a-uuid"),
+            &["$.response_id"],
+        ),
+        (
+            |v| v["answers"]["nps"]["value"] = json!(11),
+            &["$.answers.nps", "$.scores"],
+        ),
+        (
+            |v| v["answers"]["satisfaction"] = json!({"kind": "csat", "value": 3}),
+            &["$.answers.satisfaction"],
+        ),
+        (
+            |v| v["answers"]["bogus"] = json!({"kind": "text", "value": "x"}),
+            &["$.answers.bogus"],
+        ),
+        (
+            |v| {
+                v["answers"]
+                    .as_object_mut()
+                    .map(|a| a.remove("info_useful"));
+                v["scores"]["csat"] = Value::Null;
+            },
+            &["$.answers.info_useful"],
+        ),
+        (
+            |v| v["relationship"] = json!({"type": "fling", "source": "explicit"}),
+            &["$.relationship"],
+        ),
+        (
+            |v| v["relationship"]["source"] = json!("screener"),
+            &["$.relationship"],
+        ),
+        (|v| v["price_band"] = json!("high"), &["$.price_band"]),
+        (|v| v["purchase"] = json!("first"), &["$.purchase"]),
+        (
+            |v| v["scores"]["nps"]["category"] = json!("promoter"),
+            &["$.scores"],
+        ),
+        (
+            |v| v["submitted_at"] = json!("yesterday"),
+            &["$.submitted_at"],
+        ),
+        (|v| v["sequence"] = json!(0), &["$.sequence"]),
+    ];
+    for (i, (tamper, expected)) in cases.into_iter().enumerate() {
+        let mut value = valid();
+        tamper(&mut value);
+        if value["scores"]["csat"].is_null() {
+            value["scores"].as_object_mut().map(|s| s.remove("csat"));
+        }
+        assert_eq!(problems(value), expected, "case {i}");
+    }
+}
+
+#[test]
+fn a_partial_response_may_lack_required_answers() {
+    let mut value = valid();
+    value["status"] = json!("partial");
+    value["answers"]
+        .as_object_mut()
+        .map(|a| a.remove("info_useful"));
+    value["scores"].as_object_mut().map(|s| s.remove("csat"));
+    assert_eq!(problems(value), Vec::<String>::new());
+}
