@@ -50,9 +50,12 @@ fn a_matching_payload_has_no_problems() {
     assert_eq!(problems(valid()), Vec::<String>::new());
 }
 
+/// A change to a valid payload and the paths it must be reported at.
+type Case = (fn(&mut Value), &'static [&'static str]);
+
 #[test]
 fn each_mismatch_is_reported_at_its_path() {
-    let cases: Vec<(fn(&mut Value), &[&str])> = vec![
+    let cases: Vec<Case> = vec![
         (|v| v["survey_version"] = json!(2), &["$.survey_id"]),
         (
             |v| v["response_id"] = json!("not-a-uuid"),
