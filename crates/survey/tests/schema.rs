@@ -1,5 +1,5 @@
 //! The published JSON Schemas in `schema/` are generated from the Rust types; this test fails
-//! when they are stale (regenerate with `RAPPORT_BLESS=1 cargo test -p rapport-survey --test schema`),
+//! when they are stale (regenerate them with `cargo xtask schema`),
 //! and checks that the example surveys and a real response validate against them.
 
 use std::path::PathBuf;
@@ -33,13 +33,10 @@ fn published_schemas_are_current() {
     let dir = root().join("schema");
     for (name, generated) in schemas() {
         let path = dir.join(name);
-        if std::env::var_os("RAPPORT_BLESS").is_some() {
-            std::fs::write(&path, &generated).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        }
         let published = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             published == generated,
-            "schema/{name} is stale; regenerate it with `RAPPORT_BLESS=1 cargo test -p rapport-survey --test schema`"
+            "schema/{name} is stale; regenerate it with `cargo xtask schema`"
         );
     }
 }

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Rapport's one test command (also what CI runs via .ci/run).
+# Stages fail fast; each prints a header, and the total time is printed at the end.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+export PATH="$REPO/tools/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# Headless Chromium for wasm-bindgen-test (also set in .cargo/config.toml).
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+
+START=$SECONDS
+CURRENT_STAGE="(none)"
+
+stage() {
+  CURRENT_STAGE="$*"
+  printf '\n==== [%4ds] %s ====\n' "$((SECONDS - START))" "$*"
+}
+
+finish() {
+  local status=$?
+  if [ "$status" -eq 0 ]; then
+    printf '\n==== all stages passed in %ds ====\n' "$((SECONDS - START))"
+  else
+    printf '\n==== FAILED in stage "%s" (exit %d) after %ds ====\n' "$CURRENT_STAGE" "$status" "$((SECONDS - START))" >&2
+  fi
+}
+trap finish EXIT
+
+stage "setup (scripts/setup.sh)"
+scripts/setup.sh
+
+stage "format (cargo fmt --check)"
+cargo fmt --all -- --check
+
+stage "lint, native (cargo clippy --workspace --all-targets)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+stage "lint, wasm32 (cargo clippy --target wasm32-unknown-unknown)"
+# rapport-survey's dev-dependencies (proptest → getrandom) do not build for
+# wasm32-unknown-unknown, so only its library is linted for that target.
+cargo clippy -p rapport --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy -p rapport-survey --target wasm32-unknown-unknown --lib -- -D warnings
+
+stage "tests, native (cargo test --workspace)"
+cargo test --workspace
+
+stage "tests, wasm32 in headless Chromium (cargo test -p rapport --target wasm32-unknown-unknown)"
+cargo test -p rapport --target wasm32-unknown-unknown
+
+stage "release build (cargo xtask dist)"
+cargo xtask dist
+
+# ---------------------------------------------------------------------------
+# LATER STAGES GO HERE (keep them after the release build, they use dist/):
+#   - end-to-end tests: serve dist/ and drive the demo page with playwright-core
+#     (tools/node_modules) and Debian's /usr/bin/chromium
+#   - collector tests against PostgreSQL (start a throwaway cluster here;
+#     CI starts every service its tests need)
+# ---------------------------------------------------------------------------
