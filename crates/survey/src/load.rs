@@ -82,6 +82,7 @@ fn check_item<T: DeserializeOwned>(path: &str, item: &Value) -> Result<(), Probl
 }
 
 /// Deserializes `value`, locating an error under `prefix` (e.g. `$.steps[2]`).
+#[cfg(feature = "exact-paths")]
 pub(crate) fn from_value_at<T: DeserializeOwned>(prefix: &str, value: Value) -> Result<T, Problem> {
     serde_path_to_error::deserialize(value).map_err(|err| {
         let inner = err.path().to_string();
@@ -94,4 +95,12 @@ pub(crate) fn from_value_at<T: DeserializeOwned>(prefix: &str, value: Value) -> 
         };
         Problem::new(path, ProblemCode::Structure, err.into_inner().to_string())
     })
+}
+
+/// Deserializes `value`, locating an error at `prefix` (e.g. `$.steps[2]`); serde's message
+/// names the field.
+#[cfg(not(feature = "exact-paths"))]
+pub(crate) fn from_value_at<T: DeserializeOwned>(prefix: &str, value: Value) -> Result<T, Problem> {
+    serde_json::from_value(value)
+        .map_err(|err| Problem::new(prefix, ProblemCode::Structure, err.to_string()))
 }

@@ -1,0 +1,32 @@
+//! The thank-you screen.
+
+use yew::prelude::*;
+
+use super::links::Links;
+use super::{BODY_ID, HEADING_ID};
+use crate::i18n::Words;
+use crate::view::EndingView;
+
+/// Properties of [`Ending`].
+#[derive(Properties, PartialEq)]
+pub struct EndingProps {
+    /// What to show.
+    pub view: EndingView,
+    /// The widget's words.
+    pub words: &'static Words,
+}
+
+/// Title, text and help links of the ending.
+#[function_component]
+pub fn Ending(props: &EndingProps) -> Html {
+    let view = &props.view;
+    html! {
+        <div class="ending">
+            <h2 id={HEADING_ID} class="heading" tabindex="-1">{ view.title.clone() }</h2>
+            if let Some(body) = &view.body {
+                <p id={BODY_ID} class="body">{ body.clone() }</p>
+            }
+            <Links links={view.links.clone()} words={props.words} />
+        </div>
+    }
+}

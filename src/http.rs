@@ -1,0 +1,89 @@
+//! The two HTTP calls the widget makes, on the browser's `fetch`: getting the survey and
+//! posting JSON. (No HTTP client crate: each one adds bytes to every shop page.)
+
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestInit, Response};
+
+use crate::error::describe;
+
+/// Why a request did not succeed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HttpError {
+    /// There is no `window` (e.g. inside a worker).
+    #[error("there is no window to make the request from")]
+    NoWindow,
+    /// The request could not be built.
+    #[error("the request could not be made: {0}")]
+    Request(String),
+    /// The request never got an answer: offline, DNS, CORS, blocked by the CSP, …
+    #[error("the request failed ({0}); check the URL, the network, CORS and the page's Content-Security-Policy")]
+    Network(String),
+    /// The server answered with a status outside 200–299.
+    #[error("the server answered HTTP {0}")]
+    Status(u16),
+    /// The answer's body could not be read.
+    #[error("the answer could not be read: {0}")]
+    Body(String),
+}
+
+/// GETs `url` and returns the body as text.
+///
+/// # Errors
+/// Any [`HttpError`]; statuses outside 200–299 are [`HttpError::Status`].
+pub async fn get_text(url: &str) -> Result<String, HttpError> {
+    let init = RequestInit::new();
+    init.set_method("GET");
+    let response = send(url, &init).await?;
+    let text = response
+        .text()
+        .map_err(|err| HttpError::Body(describe(&err)))?;
+    let text = JsFuture::from(text)
+        .await
+        .map_err(|err| HttpError::Body(describe(&err)))?;
+    text.as_string()
+        .ok_or_else(|| HttpError::Body("the body is not text".into()))
+}
+
+/// POSTs `body` as `application/json` to `url` with the extra `headers`.
+///
+/// The request is sent with `keepalive`, so it completes even if the customer closes the tab
+/// right after submitting.
+///
+/// # Errors
+/// Any [`HttpError`]; statuses outside 200–299 are [`HttpError::Status`].
+pub async fn post_json(url: &str, body: &str, headers: &[(&str, &str)]) -> Result<u16, HttpError> {
+    let request_error = |err: JsValue| HttpError::Request(describe(&err));
+    let init = RequestInit::new();
+    init.set_method("POST");
+    let all = Headers::new().map_err(request_error)?;
+    all.set("Content-Type", "application/json")
+        .map_err(request_error)?;
+    for (name, value) in headers {
+        all.set(name, value).map_err(request_error)?;
+    }
+    init.set_headers(&all);
+    init.set_body(&JsValue::from_str(body));
+    // `RequestInit::set_keepalive` is missing from web-sys; the field is standard.
+    js_sys::Reflect::set(&init, &JsValue::from_str("keepalive"), &JsValue::TRUE)
+        .map_err(request_error)?;
+    let response = send(url, &init).await?;
+    Ok(response.status())
+}
+
+async fn send(url: &str, init: &RequestInit) -> Result<Response, HttpError> {
+    let window = web_sys::window().ok_or(HttpError::NoWindow)?;
+    let request = Request::new_with_str_and_init(url, init)
+        .map_err(|err| HttpError::Request(describe(&err)))?;
+    let response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|err| HttpError::Network(describe(&err)))?;
+    let response: Response = response
+        .dyn_into()
+        .map_err(|err| HttpError::Network(describe(&err)))?;
+    if response.ok() {
+        Ok(response)
+    } else {
+        Err(HttpError::Status(response.status()))
+    }
+}
