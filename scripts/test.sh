@@ -43,14 +43,17 @@ stage "lint, wasm32 (cargo clippy --target wasm32-unknown-unknown)"
 cargo clippy -p rapport --target wasm32-unknown-unknown --all-targets -- -D warnings
 cargo clippy -p rapport-survey --target wasm32-unknown-unknown --lib -- -D warnings
 
-stage "tests, native (cargo test --workspace)"
-cargo test --workspace
+stage "tests, native (cargo test --workspace, collector in its own stage below)"
+cargo test --workspace --exclude rapport-collector
 
 stage "tests, wasm32 in headless Chromium (cargo test -p rapport --target wasm32-unknown-unknown)"
 cargo test -p rapport --target wasm32-unknown-unknown
 
 stage "release build (cargo xtask dist)"
 cargo xtask dist
+
+stage "collector: SQLite + PostgreSQL suites, crash test, two instances, end to end in headless Chromium (scripts/test-collector.sh)"
+scripts/test-collector.sh
 
 # ---------------------------------------------------------------------------
 # LATER STAGES GO HERE (keep them after the release build, they use dist/):

@@ -2,16 +2,12 @@
 //!
 //! * `cargo xtask dist` builds the widget for `wasm32-unknown-unknown`, runs
 //!   `wasm-bindgen` and `wasm-opt`, and writes a deployable `dist/` folder.
-//! * `cargo xtask serve` builds `dist/` and serves it together with a stand-in
-//!   response endpoint for the demo shop page.
 //! * `cargo xtask schema` writes the JSON Schemas in `schema/`.
 
 mod dist;
 mod schema;
-mod serve;
 mod tools;
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -31,15 +27,6 @@ struct Cli {
 enum Command {
     /// Build the release widget into `dist/` (wasm-bindgen + wasm-opt, hashed file names).
     Dist,
-    /// Build `dist/` and serve it with the demo shop page and a stand-in response endpoint.
-    Serve {
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: SocketAddr,
-        /// Serve the existing `dist/` without rebuilding it first.
-        #[arg(long)]
-        no_build: bool,
-    },
     /// Write the JSON Schemas generated from the survey model into `schema/`.
     Schema,
 }
@@ -60,12 +47,6 @@ fn run(cli: Cli) -> Result<()> {
     let root = workspace_root()?;
     match cli.command {
         Command::Dist => dist::run(&root).map(|_| ()),
-        Command::Serve { addr, no_build } => {
-            if !no_build {
-                dist::run(&root)?;
-            }
-            serve::run(&root.join(dist::DIST_DIR), addr)
-        }
         Command::Schema => schema::run(&root),
     }
 }

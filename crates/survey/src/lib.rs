@@ -34,11 +34,12 @@ pub mod validate;
 
 pub use answer::{check_answer, AnswerProblem, AnswerValue, Answers};
 pub use context::{Business, Context, Customer, ExtraValue, Order, RelationshipMode};
-pub use definition::{Delivery, Step, StepKind, Survey};
+pub use definition::{Bullet, ChoiceOption, Delivery, Ending, HelpLink, Step, StepKind, Survey};
 pub use engine::{Action, EngineError, Progress, RunState};
 pub use load::{load, load_value};
 pub use relationship::{Relationship, TypeSource};
 pub use response::{
     NpsCategory, Purchase, Response, ResponseMeta, Scores, Status, PAYLOAD_VERSION,
 };
+pub use text::Text;
 pub use validate::{validate, Problem, ProblemCode, ValidSurvey};

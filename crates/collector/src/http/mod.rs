@@ -1,0 +1,211 @@
+//! The HTTP interface: routes, middleware (CORS per site, security and cache headers) and the
+//! static files of `dist/`.
+//!
+//! | route | who | what |
+//! |---|---|---|
+//! | `GET /health` | operators | 200 when the database answers |
+//! | `POST /v1/responses` (alias `/demo/responses`) | the widget | store a response |
+//! | `GET /v1/surveys/{id}` | the widget | latest published version |
+//! | `GET /v1/surveys/{id}/versions/{n}` | the widget | one version (immutable) |
+//! | `POST /v1/surveys` | researchers | publish a version |
+//! | `GET /v1/surveys` | researchers | surveys and versions |
+//! | `GET /v1/surveys/{id}/versions` | researchers | versions of a survey |
+//! | `GET /v1/surveys/{id}/versions/{n}/results` | researchers | aggregates |
+//! | `GET /v1/surveys/{id}/export.csv`, `export.jsonl` | researchers | raw responses |
+//! | `GET /s/{id}?…&sig=…` | customers | hosted survey page from a signed link |
+
+mod cors;
+pub mod error;
+mod hosted;
+mod researcher;
+mod responses;
+mod surveys;
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Request, State};
+use axum::http::header::{
+    HeaderValue, CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS,
+};
+use axum::http::request::Parts;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::json;
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+pub use error::{AppError, AppResult};
+
+use crate::state::AppState;
+
+/// The policy of every HTML page the collector serves: the widget works under it.
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
+
+/// The router of the collector.
+pub fn app(state: AppState) -> Router {
+    let limit = state.settings().max_body_bytes;
+    let public = Router::new()
+        .route(
+            "/v1/responses",
+            post(responses::responses_create).options(cors::preflight),
+        )
+        .route(
+            "/demo/responses",
+            post(responses::responses_create).options(cors::preflight),
+        )
+        .route(
+            "/v1/surveys/{survey_id}",
+            get(surveys::survey_latest).options(cors::preflight),
+        )
+        .route(
+            "/v1/surveys/{survey_id}/versions/{version}",
+            get(surveys::survey_version).options(cors::preflight),
+        )
+        .layer(middleware::from_fn_with_state(state.clone(), cors::cors));
+    let researcher = Router::new()
+        .route(
+            "/v1/surveys",
+            get(researcher::surveys_list).post(researcher::surveys_publish),
+        )
+        .route(
+            "/v1/surveys/{survey_id}/versions",
+            get(researcher::versions_list),
+        )
+        .route(
+            "/v1/surveys/{survey_id}/versions/{version}/results",
+            get(researcher::results_get),
+        )
+        .route(
+            "/v1/surveys/{survey_id}/export.csv",
+            get(researcher::export_csv),
+        )
+        .route(
+            "/v1/surveys/{survey_id}/export.jsonl",
+            get(researcher::export_jsonl),
+        )
+        .layer(DefaultBodyLimit::max(researcher::MAX_SURVEY_BYTES));
+    let mut router = Router::new()
+        .route("/health", get(health_get))
+        .route("/s/{survey_id}", get(hosted::hosted_page))
+        .merge(public)
+        .merge(researcher)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(limit));
+    router = match state.settings().dist.clone() {
+        Some(dist) => router.fallback_service(
+            ServeDir::new(dist).fallback(axum::routing::any(not_found).with_state(())),
+        ),
+        None => router.fallback(not_found),
+    };
+    router
+        .layer(middleware::from_fn(security_headers))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// `GET /health`: 200 `{"status":"ok"}` when the database answers, else 503.
+async fn health_get(State(state): State<AppState>) -> Response {
+    match state.store().ping().await {
+        Ok(()) => Json(json!({"status": "ok", "backend": state.store().backend()})).into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "health check: the database does not answer");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "unavailable", "backend": state.store().backend()})),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+async fn method_not_allowed() -> AppError {
+    AppError::MethodNotAllowed
+}
+
+/// Adds the CSP to HTML, `nosniff` everywhere, and cache headers to static files.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let immutable = is_hashed_asset(request.uri().path());
+    let mut response = next.run(request).await;
+    let content_type = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let headers = response.headers_mut();
+    if content_type.starts_with("text/html") {
+        headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    }
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if !headers.contains_key(CACHE_CONTROL) {
+        let cache = if immutable {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
+    }
+    response
+}
+
+/// Whether `path` names a content-hashed build output (`rapport-<hash>.js`, `rapport_bg-<hash>.wasm`).
+fn is_hashed_asset(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let hashed = |prefix: &str, suffix: &str| {
+        name.strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix(suffix))
+            .is_some_and(|hash| !hash.is_empty() && hash.chars().all(|c| c.is_ascii_hexdigit()))
+    };
+    hashed("rapport-", ".js") || hashed("rapport_bg-", ".wasm")
+}
+
+/// The client's address: the connection's peer, or the first `X-Forwarded-For` entry when
+/// `--trust-forwarded-for` is set. `None` when neither is known (tests without a socket).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.settings().trust_forwarded_for {
+            let forwarded = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.split(',').next())
+                .and_then(|first| first.trim().parse().ok());
+            if forwarded.is_some() {
+                return Ok(Self(forwarded));
+            }
+        }
+        Ok(Self(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip()),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_asset;
+
+    #[test]
+    fn recognises_hashed_assets_only() {
+        assert!(is_hashed_asset("/rapport-0a1b2c3d4e.js"));
+        assert!(is_hashed_asset("/x/rapport_bg-0a1b2c3d4e.wasm"));
+        assert!(!is_hashed_asset("/rapport.js"));
+        assert!(!is_hashed_asset("/index.html"));
+    }
+}

@@ -1,0 +1,804 @@
+//! HTTP-level tests of every endpoint and error, through the router (no server): status and
+//! body of each answer.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::*;
+use rapport_collector::signing;
+use rapport_collector::store::SaveOutcome;
+use serde_json::{json, Value};
+
+fn codes(body: &Value) -> (String, Vec<String>) {
+    let error = &body["error"];
+    let paths = error["problems"]
+        .as_array()
+        .map(|p| {
+            p.iter()
+                .map(|p| p["path"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    (error["code"].as_str().unwrap_or_default().to_owned(), paths)
+}
+
+fn raw_post(body: impl Into<Body>) -> Request<Body> {
+    Request::post("/v1/responses")
+        .header("content-type", "application/json")
+        .body(body.into())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn health_reports_the_backend() {
+    let app = TestApp::new().await;
+    let (status, body) = app
+        .json(Request::get("/health").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, json!({"status": "ok", "backend": "sqlite"}));
+}
+
+#[tokio::test]
+async fn a_valid_response_is_stored_once_and_acknowledged_again() {
+    let app = TestApp::new().await;
+    let survey = survey("post-purchase");
+    let response = complete(&survey, "just_buying", 9);
+    let (status, body) = app.post(&response).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        body,
+        json!({"response_id": response.response_id, "sequence": 1, "outcome": "created", "context_verified": false})
+    );
+    let (status, body) = app.post(&response).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["outcome"], "duplicate");
+    assert_eq!(app.store().count_responses().await.unwrap(), 1);
+    let row = app
+        .store()
+        .response(&response.response_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            row.relationship_type.as_str(),
+            row.relationship_source.as_str()
+        ),
+        ("just_buying", "screener")
+    );
+    assert_eq!(row.price_band.as_deref(), Some("high"));
+    assert_eq!(row.purchase.as_deref(), Some("first"));
+    assert_eq!(row.status, "complete");
+    let stored: rapport_survey::Response = serde_json::from_str(&row.payload).unwrap();
+    assert_eq!(stored, response);
+}
+
+#[tokio::test]
+async fn a_higher_sequence_replaces_a_lower_one_never_the_reverse() {
+    let app = TestApp::new().await;
+    let survey = survey("post-purchase");
+    let id = rapport_collector::sample::uuid();
+    let customer = rapport_collector::sample::Customer::default();
+    let ctx = demo_context();
+    let first = rapport_collector::sample::response(&survey, &ctx, &customer, &id, 1, Some(2));
+    let second = rapport_collector::sample::response(&survey, &ctx, &customer, &id, 2, None);
+    assert_eq!(first.status, rapport_survey::Status::Partial);
+    assert_eq!(app.post(&first).await.1["outcome"], "created");
+    assert_eq!(app.post(&second).await.1["outcome"], "updated");
+    let (status, body) = app.post(&first).await;
+    assert_eq!(
+        (status, &body["outcome"]),
+        (StatusCode::OK, &json!("stale"))
+    );
+    let row = app.store().response(&id).await.unwrap().unwrap();
+    assert_eq!((row.sequence, row.status.as_str()), (2, "complete"));
+    assert_eq!(app.store().count_responses().await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn malformed_bodies_get_422_with_the_json_path() {
+    let app = TestApp::new().await;
+    let (status, body) = app.json(raw_post("{not json")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(codes(&body), ("invalid_body".into(), vec!["$".into()]));
+    assert_eq!(body["error"]["problems"][0]["code"], "syntax");
+
+    let survey = survey("post-purchase");
+    let mut value = serde_json::to_value(complete(&survey, "just_buying", 9)).unwrap();
+    value["sequence"] = json!("two");
+    let (status, body) = app.json(raw_post(value.to_string())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        codes(&body),
+        ("invalid_body".into(), vec!["$.sequence".into()])
+    );
+
+    value["sequence"] = json!(1);
+    value["context"]["order"]["totl"] = json!(5);
+    let (_, body) = app.json(raw_post(value.to_string())).await;
+    assert_eq!(codes(&body).1, vec!["$.context.order.totl".to_owned()]);
+    assert!(body["error"]["problems"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("unknown field `totl`"));
+
+    let (status, body) = app.json(raw_post("{} {}")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(codes(&body).0, "invalid_body");
+}
+
+#[tokio::test]
+async fn a_response_that_does_not_fit_its_survey_gets_every_problem() {
+    let app = TestApp::new().await;
+    let survey = survey("post-purchase");
+    let mut value = serde_json::to_value(complete(&survey, "just_buying", 9)).unwrap();
+    value["answers"]["satisfaction"] = json!({"kind": "csat", "value": 9});
+    value["answers"]["nps"] = json!({"kind": "nps", "value": 10});
+    value["price_band"] = json!("low");
+    let (status, body) = app.json(raw_post(value.to_string())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (code, paths) = codes(&body);
+    assert_eq!(code, "invalid_response");
+    for path in [
+        "$.answers.satisfaction",
+        "$.answers.nps",
+        "$.price_band",
+        "$.scores",
+    ] {
+        assert!(
+            paths.contains(&path.to_owned()),
+            "{path} missing in {paths:?}"
+        );
+    }
+    assert_eq!(
+        body["error"]["message"],
+        "the response does not match survey `post-purchase` version 1"
+    );
+    assert_eq!(app.store().count_responses().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn unknown_surveys_and_versions_are_404() {
+    let app = TestApp::new().await;
+    let survey = survey("post-purchase");
+    let mut response = complete(&survey, "just_buying", 9);
+    response.survey_version = 7;
+    let (status, body) = app.post(&response).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(codes(&body).0, "unknown_survey_version");
+    response.survey_id = "nope".into();
+    let (status, body) = app.post(&response).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        body["error"]["message"],
+        "there is no published survey `nope`"
+    );
+}
+
+#[tokio::test]
+async fn bodies_over_the_limit_are_413() {
+    let app = TestApp::with(
+        Backend::Sqlite,
+        rapport_collector::Settings {
+            max_body_bytes: 1000,
+            ..settings()
+        },
+    )
+    .await
+    .unwrap();
+    let (status, body) = app.json(raw_post(vec![b' '; 2000])).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        body["error"],
+        json!({"code": "payload_too_large", "message": "the request body is larger than the limit of 1000 bytes", "problems": []})
+    );
+}
+
+#[tokio::test]
+async fn too_many_posts_from_one_client_are_429_with_retry_after() {
+    let app = TestApp::with(
+        Backend::Sqlite,
+        rapport_collector::Settings {
+            rate_limit_per_minute: 6,
+            rate_limit_burst: 2,
+            ..settings()
+        },
+    )
+    .await
+    .unwrap();
+    let survey = survey("post-purchase");
+    for _ in 0..2 {
+        let request = from_client(
+            post_response(&complete(&survey, "fling", 9)),
+            "192.0.2.1:5000",
+        );
+        assert_eq!(app.send(request).await.0, StatusCode::CREATED);
+    }
+    let request = from_client(
+        post_response(&complete(&survey, "fling", 9)),
+        "192.0.2.1:5001",
+    );
+    let (status, headers, body) = app.send(request).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(headers["retry-after"], "10");
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(codes(&body).0, "rate_limited");
+    // Another client is not affected.
+    let request = from_client(
+        post_response(&complete(&survey, "fling", 9)),
+        "192.0.2.2:5000",
+    );
+    assert_eq!(app.send(request).await.0, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn the_idempotency_key_must_name_the_posted_response() {
+    let app = TestApp::new().await;
+    let survey = survey("post-purchase");
+    let response = complete(&survey, "just_buying", 9);
+    let request = Request::post("/v1/responses")
+        .header("idempotency-key", "other:1")
+        .body(Body::from(serde_json::to_vec(&response).unwrap()))
+        .unwrap();
+    let (status, body) = app.json(request).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(codes(&body).0, "idempotency_key_mismatch");
+    // Without the header the body's id is the key.
+    let request = raw_post(serde_json::to_vec(&response).unwrap());
+    assert_eq!(app.json(request).await.0, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn a_response_id_reused_for_another_survey_is_409() {
+    let app = TestApp::new().await;
+    let response = complete(&survey("post-purchase"), "just_buying", 9);
+    assert_eq!(app.post(&response).await.0, StatusCode::CREATED);
+    let other = rapport_collector::sample::response(
+        &survey("fournier-forms"),
+        &rapport_survey::Context::default(),
+        &rapport_collector::sample::Customer::default(),
+        &response.response_id,
+        2,
+        None,
+    );
+    let (status, body) = app.post(&other).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(codes(&body).0, "response_id_conflict");
+}
+
+#[tokio::test]
+async fn the_demo_endpoint_is_an_alias() {
+    let app = TestApp::new().await;
+    let response = complete(&survey("post-purchase"), "colleagues", 8);
+    let request = Request::post("/demo/responses")
+        .body(Body::from(serde_json::to_vec(&response).unwrap()))
+        .unwrap();
+    assert_eq!(app.json(request).await.0, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn cors_allows_the_sites_origins_only() {
+    let app = TestApp::new().await;
+    let preflight = |origin: &str| {
+        Request::options("/v1/responses")
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "content-type,idempotency-key",
+            )
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (status, headers, _) = app.send(preflight("https://shop.example")).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        headers["access-control-allow-origin"],
+        "https://shop.example"
+    );
+    assert!(headers["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .contains("idempotency-key"));
+    let (status, headers, body) = app.send(preflight("https://evil.example")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(!headers.contains_key("access-control-allow-origin"));
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(codes(&body).0, "origin_not_allowed");
+
+    let survey = survey("post-purchase");
+    let post_from = |origin: &str, host: &str| {
+        let mut request = post_response(&complete(&survey, "just_buying", 9));
+        request
+            .headers_mut()
+            .insert("origin", origin.parse().unwrap());
+        request.headers_mut().insert("host", host.parse().unwrap());
+        request
+    };
+    let (status, headers, _) = app
+        .send(post_from("https://shop.example", "collector.example"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(
+        headers["access-control-allow-origin"],
+        "https://shop.example"
+    );
+    // Another site's origin may not post to this survey.
+    let (status, _, body) = app
+        .send(post_from("https://other.example", "collector.example"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["error"]["message"], "origin `https://other.example` may not post responses to survey `post-purchase`; add it to the survey's site in the sites file");
+    // The collector's own pages (demo page, hosted page) may.
+    let (status, _, _) = app
+        .send(post_from("http://127.0.0.1:8080", "127.0.0.1:8080"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn survey_definitions_have_etags_and_cache_headers() {
+    let app = TestApp::new().await;
+    let get = |uri: &str, etag: Option<&str>| {
+        let mut request = Request::get(uri);
+        if let Some(etag) = etag {
+            request = request.header("if-none-match", etag);
+        }
+        request.body(Body::empty()).unwrap()
+    };
+    let (status, headers, body) = app.send(get("/v1/surveys/post-purchase", None)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "application/json");
+    assert_eq!(
+        headers["cache-control"],
+        "public, max-age=60, must-revalidate"
+    );
+    let etag = headers["etag"].to_str().unwrap().to_owned();
+    assert!(etag.starts_with("\"sha256-"));
+    let definition = rapport_survey::load(std::str::from_utf8(&body).unwrap()).unwrap();
+    assert_eq!(definition.survey(), survey("post-purchase").survey());
+
+    let (status, headers, body) = app
+        .send(get("/v1/surveys/post-purchase", Some(&etag)))
+        .await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert!(body.is_empty());
+    assert_eq!(headers["etag"].to_str().unwrap(), etag);
+
+    let (status, headers, _) = app
+        .send(get("/v1/surveys/post-purchase/versions/1", None))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(headers["etag"].to_str().unwrap(), etag);
+
+    let (status, _, body) = app
+        .send(get("/v1/surveys/post-purchase/versions/2", None))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(codes(&body).0, "unknown_survey_version");
+    let (status, _, _) = app.send(get("/v1/surveys/nope", None)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, body) = app
+        .send(get("/v1/surveys/post-purchase/versions/x", None))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(codes(&body).0, "invalid_query");
+}
+
+#[tokio::test]
+async fn researcher_endpoints_need_a_valid_token() {
+    let app = TestApp::new().await;
+    let (status, headers, body) = app
+        .send(Request::get("/v1/surveys").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(headers["www-authenticate"], "Bearer realm=\"rapport\"");
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(codes(&body).0, "unauthorized");
+    let wrong = Request::get("/v1/surveys")
+        .header("authorization", "Bearer rpt_wrong")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.json(wrong).await.0, StatusCode::UNAUTHORIZED);
+
+    // A token created in the database works until it is revoked.
+    let token = rapport_collector::tokens::generate();
+    let hash = rapport_collector::tokens::hash(&token);
+    assert!(app
+        .store()
+        .create_token("ana", &hash, "2026-11-25T00:00:00Z")
+        .await
+        .unwrap());
+    let with_token = || {
+        Request::get("/v1/surveys")
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (status, body) = app.json(with_token()).await;
+    assert_eq!(status, StatusCode::OK);
+    let ids: Vec<&str> = body["surveys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["fournier-forms", "post-purchase"]);
+    assert!(app.store().revoke_token("ana").await.unwrap());
+    assert_eq!(app.json(with_token()).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn publishing_validates_and_versions_are_immutable() {
+    let app = TestApp::new().await;
+    let publish = |body: String| {
+        Request::post("/v1/surveys")
+            .header("authorization", format!("Bearer {TOKEN}"))
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let mut definition = serde_json::to_value(survey("post-purchase").survey()).unwrap();
+    definition["version"] = json!(2);
+    let (status, body) = app.json(publish(definition.to_string())).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["url"], "/v1/surveys/post-purchase/versions/2");
+    let (status, body) = app.json(publish(definition.to_string())).await;
+    assert_eq!((status, &body["version"]), (StatusCode::OK, &json!(2)));
+    let latest = Request::get("/v1/surveys/post-purchase")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.json(latest).await.1["version"], 2);
+
+    definition["title"]["en"] = json!("Changed");
+    let (status, body) = app.json(publish(definition.to_string())).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(codes(&body).0, "version_published");
+
+    definition["version"] = json!(0);
+    definition["steps"][0]["when"] = json!("answers.nope == 1");
+    let (status, body) = app.json(publish(definition.to_string())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (code, paths) = codes(&body);
+    assert_eq!(code, "invalid_survey");
+    assert_eq!(paths, ["$.version", "$.steps[0].when"]);
+
+    let (status, body) = app
+        .json(researcher_get("/v1/surveys/post-purchase/versions"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["versions"].as_array().unwrap().len(), 2);
+    let (status, _) = app.json(researcher_get("/v1/surveys/nope/versions")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn results_split_by_relationship_price_band_and_purchase() {
+    let app = TestApp::new().await;
+    let survey = survey("post-purchase");
+    let mut partner = complete(&survey, "business_partner", 10);
+    assert!(partner.answers.contains_key("improvement"));
+    for response in [
+        complete(&survey, "just_buying", 9),
+        complete(&survey, "just_buying", 9),
+        partner.clone(),
+        complete(&survey, "best_friends", 3),
+    ] {
+        assert_eq!(app.post(&response).await.0, StatusCode::CREATED);
+    }
+    partner.sequence = 2;
+    assert_eq!(app.post(&partner).await.0, StatusCode::OK);
+    let (status, body) = app
+        .json(researcher_get(
+            "/v1/surveys/post-purchase/versions/1/results",
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["total"]["count"], 4);
+    assert_eq!(
+        body["total"]["nps"],
+        json!({"responses": 2, "promoters": 1, "passives": 0, "detractors": 1, "score": 0.0})
+    );
+    let just_buying = &body["by_relationship"]["just_buying"];
+    assert_eq!(just_buying["count"], 2);
+    assert_eq!(
+        just_buying["csat"],
+        json!({"responses": 2, "mean": 4.0, "satisfied_percent": 100.0})
+    );
+    assert_eq!(
+        just_buying["questions"]["satisfaction"]["distribution"]["4"],
+        2
+    );
+    assert_eq!(
+        just_buying["questions"]["satisfaction"]["distribution"]["1"],
+        0
+    );
+    assert_eq!(
+        body["by_relationship"]["business_partner"]["nps"]["score"],
+        100.0
+    );
+    assert_eq!(body["by_relationship"]["fling"]["count"], 0);
+    assert_eq!(
+        body["by_relationship"]["business_partner"]["questions"]["improvement"]["texts"][0]["text"],
+        "Fast delivery, thank you"
+    );
+    assert_eq!(body["by_price_band"]["high"]["count"], 4);
+    assert_eq!(body["by_purchase"]["first"]["count"], 4);
+    assert_eq!(
+        body["total"]["questions"]["screener"]["distribution"]["just_buying"],
+        2
+    );
+    let (status, _) = app
+        .json(researcher_get(
+            "/v1/surveys/post-purchase/versions/9/results",
+        ))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn exports_stream_csv_and_json_lines() {
+    let app = TestApp::new().await;
+    let survey = survey("post-purchase");
+    let mut partner = complete(&survey, "business_partner", 10);
+    partner.answers.insert(
+        "improvement".into(),
+        rapport_survey::AnswerValue::Text("=HYPERLINK(\"x\"), \"quoted\"".into()),
+    );
+    let responses = [complete(&survey, "just_buying", 9), partner];
+    for response in &responses {
+        assert_eq!(app.post(response).await.0, StatusCode::CREATED);
+    }
+    let (status, headers, body) = app
+        .send(researcher_get("/v1/surveys/post-purchase/export.csv"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(
+        headers["content-disposition"],
+        "attachment; filename=\"post-purchase.csv\""
+    );
+    let text = String::from_utf8(body).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[0]
+        .starts_with("response_id,survey_id,survey_version,sequence,status,relationship_type"));
+    assert!(lines[0].contains("answer.screener,answer.satisfaction"));
+    assert!(lines[0].contains("answer.improvement"));
+    assert!(
+        text.contains("\"'=HYPERLINK(\"\"x\"\"), \"\"quoted\"\"\""),
+        "{text}"
+    );
+
+    let (status, headers, body) = app
+        .send(researcher_get(
+            "/v1/surveys/post-purchase/export.jsonl?version=1",
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "application/x-ndjson");
+    let rows: Vec<Value> = String::from_utf8(body)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["relationship_type"], "just_buying");
+    assert_eq!(
+        serde_json::from_value::<rapport_survey::Response>(rows[1]["response"].clone()).unwrap(),
+        responses[1]
+    );
+    let (status, _) = app
+        .json(researcher_get(
+            "/v1/surveys/post-purchase/export.jsonl?version=x",
+        ))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = app
+        .json(researcher_get(
+            "/v1/surveys/post-purchase/export.csv?versoin=1",
+        ))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = app
+        .json(researcher_get("/v1/surveys/nope/export.csv"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+fn signed_query(expires: i64) -> String {
+    let query = format!(
+        "order_id=A-1001&total=649&currency=EUR&earlier_orders=0&locale=de&expires={expires}"
+    );
+    format!(
+        "{query}&sig={}",
+        signing::sign(SECRET, "post-purchase", &query)
+    )
+}
+
+#[tokio::test]
+async fn the_hosted_page_runs_the_widget_with_the_signed_context() {
+    let app = TestApp::new().await;
+    let later = time::OffsetDateTime::now_utc().unix_timestamp() + 3600;
+    let query = signed_query(later);
+    let (status, headers, body) = app
+        .send(
+            Request::get(format!("/s/post-purchase?{query}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers["content-security-policy"],
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"
+    );
+    let html = String::from_utf8(body).unwrap();
+    assert!(
+        html.contains("data-survey=\"/v1/surveys/post-purchase\""),
+        "{html}"
+    );
+    assert!(html.contains(
+        "data-context=\"{&quot;order&quot;:{&quot;id&quot;:&quot;A-1001&quot;,&quot;total&quot;:649.0,&quot;currency&quot;:&quot;EUR&quot;},&quot;customer&quot;:{&quot;earlier_orders&quot;:0},&quot;locale&quot;:&quot;de&quot;}\""
+    ), "{html}");
+    assert!(html.contains("data-endpoint=\"/v1/responses?ctx="));
+
+    let tampered = query.replace("total=649", "total=6");
+    let (status, _, body) = app
+        .send(
+            Request::get(format!("/s/post-purchase?{tampered}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(String::from_utf8(body)
+        .unwrap()
+        .contains("This survey link is not valid"));
+    let expired = signed_query(1000);
+    let (status, _, body) = app
+        .send(
+            Request::get(format!("/s/post-purchase?{expired}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(String::from_utf8(body)
+        .unwrap()
+        .contains("This survey link has expired"));
+    let (status, _, _) = app
+        .send(
+            Request::get("/s/fournier-forms?expires=1&sig=00")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn responses_from_a_signed_link_are_stored_as_verified() {
+    let app = TestApp::new().await;
+    let later = time::OffsetDateTime::now_utc().unix_timestamp() + 3600;
+    let ctx = form_urlencoded::Serializer::new(String::new())
+        .append_pair("ctx", &signed_query(later))
+        .finish();
+    let survey = survey("post-purchase");
+    let mut context = demo_context();
+    context.locale = Some("de".into());
+    let make = |context: &rapport_survey::Context| {
+        rapport_collector::sample::response(
+            &survey,
+            context,
+            &rapport_collector::sample::Customer::default(),
+            &rapport_collector::sample::uuid(),
+            1,
+            None,
+        )
+    };
+    let post = |response: &rapport_survey::Response, query: &str| {
+        Request::post(format!("/v1/responses?{query}"))
+            .body(Body::from(serde_json::to_vec(response).unwrap()))
+            .unwrap()
+    };
+    let verified = make(&context);
+    let (status, body) = app.json(post(&verified, &ctx)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["context_verified"], true);
+    let row = app
+        .store()
+        .response(&verified.response_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.context_verified, 1);
+    // Another context than the signed one: stored, but not verified.
+    context.order.total = Some(10.0);
+    let (status, body) = app.json(post(&make(&context), &ctx)).await;
+    assert_eq!(
+        (status, &body["context_verified"]),
+        (StatusCode::CREATED, &json!(false))
+    );
+    // A tampered link: stored, not verified.
+    let tampered = ctx.replace("A-1001", "A-1002");
+    let (_, body) = app.json(post(&make(&demo_context()), &tampered)).await;
+    assert_eq!(body["context_verified"], false);
+}
+
+#[tokio::test]
+async fn dist_is_served_with_the_csp_and_unknown_paths_are_404() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<!doctype html><p>shop</p>").unwrap();
+    std::fs::write(dist.path().join("rapport-0a1b2c.js"), "export {}").unwrap();
+    let app = TestApp::with(
+        Backend::Sqlite,
+        rapport_collector::Settings {
+            dist: Some(dist.path().to_owned()),
+            ..settings()
+        },
+    )
+    .await
+    .unwrap();
+    let (status, headers, _) = app
+        .send(Request::get("/").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers["content-security-policy"],
+        rapport_collector::http::CSP
+    );
+    let (_, headers, _) = app
+        .send(
+            Request::get("/rapport-0a1b2c.js")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(
+        headers["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let (status, body) = app
+        .json(Request::get("/missing.txt").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(codes(&body).0, "not_found");
+
+    let app = TestApp::new().await;
+    let (status, body) = app
+        .json(
+            Request::delete("/v1/responses")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(
+        (status, codes(&body).0.as_str()),
+        (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
+    );
+    let (status, body) = app
+        .json(Request::get("/anything").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(
+        (status, codes(&body).0.as_str()),
+        (StatusCode::NOT_FOUND, "not_found")
+    );
+}
+
+#[tokio::test]
+async fn save_outcomes_serialize_as_snake_case() {
+    assert_eq!(
+        serde_json::to_value(SaveOutcome::Duplicate).unwrap(),
+        json!("duplicate")
+    );
+}

@@ -1,0 +1,438 @@
+//! Tests of the `rapport-collector` binary from outside, over loopback: the crash test
+//! (SIGKILL under load, restart, nothing acknowledged lost, nothing twice), two instances on
+//! one PostgreSQL, graceful shutdown, and the `validate` and `token` subcommands. Every
+//! server binds 127.0.0.1 on a port the OS picks; every load loop is bounded in time and count.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use common::*;
+use rapport_collector::sample;
+use rapport_collector::store;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+const BIN: &str = env!("CARGO_BIN_EXE_rapport-collector");
+
+/// A running collector process.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    /// Starts the binary on `database_url` with the repository's surveys and waits (≤ 60 s)
+    /// until it listens.
+    async fn start(database_url: &str, extra: &[&str]) -> Self {
+        Self::start_with(database_url, &surveys_dir(), extra).await
+    }
+
+    /// Starts the binary with the surveys of `surveys`.
+    async fn start_with(database_url: &str, surveys: &Path, extra: &[&str]) -> Self {
+        let mut child = Command::new(BIN)
+            .arg("--database-url")
+            .arg(database_url)
+            .args(["--listen", "127.0.0.1:0", "--rate-limit-per-minute", "0"])
+            .arg("--surveys")
+            .arg(surveys)
+            .args(extra)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start rapport-collector");
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
+            .await
+            .expect("the collector did not start within 60 s")
+            .unwrap()
+            .expect("the collector exited before listening");
+        let base = line
+            .strip_prefix("rapport-collector listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+            .to_owned();
+        Self { child, base }
+    }
+
+    /// SIGKILL (by this child's id), then waits for it to be gone.
+    async fn kill(mut self) {
+        self.child.kill().await.unwrap();
+    }
+
+    /// SIGTERM (by this child's id) and waits up to 30 s for a clean exit.
+    async fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().unwrap();
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        tokio::time::timeout(Duration::from_secs(30), self.child.wait())
+            .await
+            .expect("the collector did not stop within 30 s of SIGTERM")
+            .unwrap()
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+/// What the load saw acknowledged: response id → highest acknowledged sequence.
+type Acked = Arc<Mutex<HashMap<String, u32>>>;
+
+/// Posts responses (partial then complete, so sequences are replaced) from `clients` tasks
+/// until `stop` is set, to whatever server `base` currently names. Bounded by `deadline`.
+async fn load(
+    base: Arc<RwLock<String>>,
+    acked: Acked,
+    stop: Arc<tokio::sync::Notify>,
+    deadline: Instant,
+) {
+    let survey = Arc::new(survey("post-purchase"));
+    let http = client();
+    let stopped = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for worker in 0..8u32 {
+        let (base, acked, survey, http, stopped) = (
+            base.clone(),
+            acked.clone(),
+            survey.clone(),
+            http.clone(),
+            stopped.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let types = [
+                "just_buying",
+                "business_partner",
+                "fling",
+                "best_friends",
+                "colleagues",
+                "master_servant",
+            ];
+            let mut n = 0u32;
+            while !stopped.load(std::sync::atomic::Ordering::Relaxed) && Instant::now() < deadline {
+                n += 1;
+                let id = sample::uuid();
+                let customer = sample::Customer {
+                    screener: Some(types[((worker + n) % 6) as usize].to_owned()),
+                    ..Default::default()
+                };
+                for (sequence, steps) in [(1, Some(2)), (2, None)] {
+                    let response =
+                        sample::response(&survey, &demo_context(), &customer, &id, sequence, steps);
+                    let url = format!("{}/v1/responses", base.read().unwrap());
+                    let result = http
+                        .post(url)
+                        .header("idempotency-key", format!("{id}:{sequence}"))
+                        .json(&response)
+                        .send()
+                        .await;
+                    match result {
+                        Ok(answer) if answer.status().is_success() => {
+                            let mut acked = acked.lock().unwrap();
+                            let seen = acked.entry(id.clone()).or_insert(0);
+                            *seen = (*seen).max(sequence);
+                        }
+                        Ok(answer) => {
+                            assert!(
+                                !answer.status().is_client_error(),
+                                "a valid post was refused: {}",
+                                answer.status()
+                            );
+                        }
+                        // The server is down (killed): wait for the restart.
+                        Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+                    }
+                }
+            }
+        }));
+    }
+    stop.notified().await;
+    stopped.store(true, std::sync::atomic::Ordering::Relaxed);
+    for task in tasks {
+        task.await.unwrap();
+    }
+}
+
+/// Checks that every acknowledged response is stored, at least at its acknowledged
+/// sequence, exactly once.
+async fn assert_all_stored(database_url: &str, acked: &HashMap<String, u32>) {
+    let store = store::open(database_url).await.unwrap();
+    let mut stored: HashMap<String, i64> = HashMap::new();
+    let mut after = 0;
+    loop {
+        let page = store
+            .responses_page("post-purchase", None, after, 1000)
+            .await
+            .unwrap();
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for row in page {
+            assert!(
+                stored
+                    .insert(row.response_id.clone(), row.sequence)
+                    .is_none(),
+                "response {} is stored twice",
+                row.response_id
+            );
+        }
+    }
+    for (id, sequence) in acked {
+        let got = stored
+            .get(id)
+            .unwrap_or_else(|| panic!("acknowledged response {id} is lost"));
+        assert!(
+            *got >= i64::from(*sequence),
+            "response {id}: sequence {sequence} was acknowledged but {got} is stored"
+        );
+    }
+    assert_eq!(
+        store.count_responses().await.unwrap() as usize,
+        stored.len()
+    );
+}
+
+/// The crash test on one backend: load, SIGKILL, restart — four times.
+async fn crash_test(database_url: &str) {
+    let server = Server::start(database_url, &[]).await;
+    let base = Arc::new(RwLock::new(server.base.clone()));
+    let acked: Acked = Arc::default();
+    let stop = Arc::new(tokio::sync::Notify::new());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let load = tokio::spawn(load(base.clone(), acked.clone(), stop.clone(), deadline));
+    let mut server = server;
+    for round in 0..4u64 {
+        tokio::time::sleep(Duration::from_millis(400 + 150 * round)).await;
+        server.kill().await;
+        server = Server::start(database_url, &[]).await;
+        *base.write().unwrap() = server.base.clone();
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stop.notify_one();
+    load.await.unwrap();
+    server.kill().await;
+    let acked = acked.lock().unwrap().clone();
+    assert!(
+        acked.len() > 20,
+        "the load got only {} acknowledgements",
+        acked.len()
+    );
+    eprintln!(
+        "crash test: {} responses acknowledged across 4 SIGKILLs",
+        acked.len()
+    );
+    assert_all_stored(database_url, &acked).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_under_load_loses_no_acknowledged_response_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("crash.db").display());
+    crash_test(&url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_under_load_loses_no_acknowledged_response_postgres() {
+    let Some(url) = pg_database().await else {
+        skip_pg("sigkill_under_load_loses_no_acknowledged_response_postgres");
+        return;
+    };
+    crash_test(&url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_one_postgres_store_a_response_once() {
+    let Some(url) = pg_database().await else {
+        skip_pg("two_instances_on_one_postgres_store_a_response_once");
+        return;
+    };
+    let (a, b) = tokio::join!(Server::start(&url, &[]), Server::start(&url, &[]));
+    let survey = survey("post-purchase");
+    let http = client();
+    let mut ids = HashSet::new();
+    for round in 0..40u32 {
+        let response = complete(&survey, "colleagues", 7);
+        ids.insert(response.response_id.clone());
+        let post = |base: &str| {
+            http.post(format!("{base}/v1/responses"))
+                .header("idempotency-key", format!("{}:1", response.response_id))
+                .json(&response)
+                .send()
+        };
+        // The same post to both instances at once (and twice to one of them).
+        let (x, y, z) = tokio::join!(
+            post(&a.base),
+            post(&b.base),
+            post(if round % 2 == 0 { &a.base } else { &b.base })
+        );
+        let statuses: Vec<u16> = [x, y, z]
+            .into_iter()
+            .map(|r| r.unwrap().status().as_u16())
+            .collect();
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 201).count(),
+            1,
+            "exactly one instance creates the row: {statuses:?}"
+        );
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 200).count(),
+            2,
+            "{statuses:?}"
+        );
+    }
+    let store = store::open(&url).await.unwrap();
+    assert_eq!(store.count_responses().await.unwrap() as usize, ids.len());
+    a.kill().await;
+    b.kill().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_finishes_requests_in_flight_and_exits_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("term.db").display());
+    let server = Server::start(&url, &[]).await;
+    let health = client()
+        .get(format!("{}/health", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    let base = Arc::new(RwLock::new(server.base.clone()));
+    let acked: Acked = Arc::default();
+    let stop = Arc::new(tokio::sync::Notify::new());
+    let load = tokio::spawn(load(
+        base,
+        acked.clone(),
+        stop.clone(),
+        Instant::now() + Duration::from_secs(30),
+    ));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let status = server.terminate().await;
+    assert!(status.success(), "exit status {status}");
+    stop.notify_one();
+    load.await.unwrap();
+    let acked = acked.lock().unwrap().clone();
+    assert!(!acked.is_empty());
+    assert_all_stored(&url, &acked).await;
+}
+
+fn run_cli(args: &[&str], database: Option<&Path>) -> (bool, String, String) {
+    let mut command = std::process::Command::new(BIN);
+    if let Some(db) = database {
+        command
+            .arg("--database-url")
+            .arg(format!("sqlite://{}", db.display()));
+    }
+    let output = command.args(args).output().unwrap();
+    (
+        output.status.success(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn validate_prints_every_problem_with_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = surveys_dir().join("post-purchase.json");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"id": "Bad Id", "version": 0, "default_locale": "en", "locales": ["en"],
+            "steps": [{"id": "q", "kind": "nps", "when": "answers.zz > 1", "title": {"en": "?"}}]}"#,
+    )
+    .unwrap();
+    let (ok, out, _) = run_cli(&["validate", good.to_str().unwrap()], None);
+    assert!(ok, "{out}");
+    assert!(out.contains("ok (survey `post-purchase` version 1)"));
+    let (ok, out, _) = run_cli(
+        &["validate", good.to_str().unwrap(), bad.to_str().unwrap()],
+        None,
+    );
+    assert!(!ok);
+    let bad_lines: Vec<&str> = out.lines().filter(|l| l.contains("bad.json")).collect();
+    assert!(bad_lines.len() >= 3, "{out}");
+    for path in ["$.id", "$.version", "$.steps[0].when"] {
+        let prefix = format!("{}: {path}: ", bad.display());
+        assert!(
+            out.lines().any(|l| l.starts_with(&prefix)),
+            "{prefix} missing in\n{out}"
+        );
+    }
+    let (ok, out, _) = run_cli(&["validate", "/nonexistent.json"], None);
+    assert!(!ok);
+    assert!(out.starts_with("/nonexistent.json: $: cannot read the file"));
+}
+
+#[test]
+fn tokens_are_created_once_listed_and_revoked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tokens.db");
+    let (ok, token, _) = run_cli(&["token", "create", "ana"], Some(&db));
+    assert!(ok);
+    assert!(token.trim().starts_with("rpt_"));
+    let (ok, _, err) = run_cli(&["token", "create", "ana"], Some(&db));
+    assert!(!ok);
+    assert!(err.contains("a token named `ana` exists"));
+    let (ok, list, _) = run_cli(&["token", "list"], Some(&db));
+    assert!(ok);
+    assert!(list.starts_with("ana\t"));
+    assert!(!list.contains(token.trim()), "only the hash is stored");
+    assert!(run_cli(&["token", "revoke", "ana"], Some(&db)).0);
+    let (ok, _, err) = run_cli(&["token", "revoke", "ana"], Some(&db));
+    assert!(!ok);
+    assert!(err.contains("there is no token named `ana`"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_up_refuses_a_changed_published_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("c.db").display());
+    let surveys = dir.path().join("surveys");
+    std::fs::create_dir(&surveys).unwrap();
+    let text = std::fs::read_to_string(surveys_dir().join("fournier-forms.json")).unwrap();
+    std::fs::write(surveys.join("f.json"), &text).unwrap();
+    let server = Server::start_with(&url, &surveys, &[]).await;
+    server.kill().await;
+    // The file changed but kept its version: the collector refuses to start, and says why.
+    std::fs::write(
+        surveys.join("f.json"),
+        text.replace("Free returns", "Returns"),
+    )
+    .unwrap();
+    let output = tokio::time::timeout(
+        Duration::from_secs(60),
+        Command::new(BIN)
+            .args([
+                "--database-url",
+                &url,
+                "--listen",
+                "127.0.0.1:0",
+                "--surveys",
+            ])
+            .arg(&surveys)
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .expect("the collector should exit at once")
+    .unwrap();
+    assert!(!output.status.success());
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        err.contains("f.json: survey `fournier-forms` version 1 is already published with different content; published versions never change, so give the file a new version number"),
+        "{err}"
+    );
+}
