@@ -5,14 +5,21 @@
  *           data-survey="https://shop.example/surveys/post-purchase.json"
  *           data-endpoint="https://collector.example/responses"
  *           data-target="#rapport-survey"
- *           data-locale="de"
  *           data-context='{"order":{"id":"A-1001","total":649.0,"currency":"EUR"}}'
  *           async></script>
  *
- * It loads the content-hashed widget (wasm-bindgen glue + wasm) from the same
- * folder as itself and boots it with the configuration read from its data-*
- * attributes. It never throws into the host page: every problem is reported
- * with console.error("[rapport] ...").
+ * and, optionally, the JS API with a command queue (calls made before this file has
+ * loaded are kept and replayed):
+ *
+ *   window.rapport = window.rapport || [];
+ *   rapport.push(['show', { survey: '…', endpoint: '…', mode: 'modal', onSubmit: fn }]);
+ *   // once loaded, also: rapport.show({...}); rapport.close();
+ *
+ * It loads the content-hashed widget (wasm-bindgen glue + wasm) from the same folder as
+ * itself and hands it the script tag's data-* attributes and the queued commands. It never
+ * throws into the host page: every problem is reported with console.error("[rapport] ..."),
+ * and an internal error of the widget removes the widget and is kept away from the page's
+ * own error handlers.
  *
  * Template: `cargo xtask dist` replaces the two placeholder names below.
  */
@@ -22,20 +29,199 @@
   var PREFIX = '[rapport]';
   var GLUE_FILE = '__GLUE__';
   var WASM_FILE = '__WASM__';
+  // data-* attributes: plain text, numbers, JSON.
+  var TEXT_ATTRIBUTES = ['survey', 'endpoint', 'target', 'locale', 'mode', 'trigger'];
+  var NUMBER_ATTRIBUTES = ['delay', 'sampling'];
+  var JSON_ATTRIBUTES = ['context', 'frequency', 'theme', 'headers'];
+
+  var existing = window.rapport;
+  if (existing && existing.loaded) {
+    return; // rapport.js is on the page twice: the first one serves.
+  }
+  var queue = Object.prototype.toString.call(existing) === '[object Array]' ? existing.slice() : [];
+  var widget = null; // the wasm-bindgen module, once ready
+  var stopped = false; // after a load failure or an internal error
+  var panicked = false; // the widget reported a panic (and logged it)
+  var lastOnError = null; // the onError of the latest `show`, told of internal errors
 
   function logError(message, error) {
     try {
-      if (window.console && window.console.error) {
-        if (error === undefined) {
-          window.console.error(PREFIX + ' ' + message);
-        } else {
-          window.console.error(PREFIX + ' ' + message, error);
-        }
+      if (error === undefined) {
+        window.console.error(PREFIX + ' ' + message);
+      } else {
+        window.console.error(PREFIX + ' ' + message, error);
       }
     } catch (ignored) {
       // Nothing left to report to.
     }
   }
+
+  /** Calls the shop's onError later, so that whatever it does cannot hurt the loader. */
+  function tellOnError(onError, code, message) {
+    if (typeof onError === 'function') {
+      window.setTimeout(function () {
+        try {
+          onError({ code: code, message: message });
+        } catch (error) {
+          logError('the onError callback threw', error);
+        }
+      }, 0);
+    }
+  }
+
+  /** Removes every widget from the page. */
+  function removeWidgets() {
+    try {
+      var hosts = document.querySelectorAll('[data-rapport-survey]');
+      for (var i = 0; i < hosts.length; i++) {
+        hosts[i].parentNode.removeChild(hosts[i]);
+      }
+    } catch (ignored) {
+      // The page is going away.
+    }
+  }
+
+  /** The widget failed inside: stop it, remove it, say so once. */
+  function stop(error, alreadyLogged) {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    removeWidgets();
+    var message = 'internal error, the survey stopped';
+    if (!alreadyLogged) {
+      logError(message + '. Please report this to the survey\'s provider.', error);
+    }
+    tellOnError(lastOnError, 'internal', typeof error === 'string' ? error : message);
+  }
+
+  /** Whether `error` comes from the widget's code (its glue or its wasm on the stack). */
+  function fromWidget(error) {
+    if (!error || widget === null) {
+      return false;
+    }
+    var stack = String(error.stack || '');
+    return stack.indexOf(GLUE_FILE) !== -1 || stack.indexOf(WASM_FILE) !== -1 ||
+      (typeof window.WebAssembly === 'object' && error instanceof window.WebAssembly.RuntimeError);
+  }
+
+  /**
+   * The widget's exports, each wrapped so that an error escaping the wasm (a panic ends in a
+   * trap, `RuntimeError: unreachable`) stops at the boundary instead of unwinding into the
+   * page's event dispatch, where the page's error handlers would see it. Once stopped, the
+   * wasm is not entered again (0 keeps the glue's bookkeeping quiet).
+   */
+  function guardExports(exports) {
+    var guarded = {};
+    Object.keys(exports).forEach(function (name) {
+      var value = exports[name];
+      guarded[name] = typeof value !== 'function' ? value : function () {
+        if (stopped) {
+          return 0;
+        }
+        try {
+          return value.apply(undefined, arguments);
+        } catch (error) {
+          stop(error, panicked);
+          return 0;
+        }
+      };
+    });
+    return guarded;
+  }
+
+  /**
+   * Runs `init` (the glue's instantiation) with WebAssembly.instantiate and
+   * instantiateStreaming wrapped, so that the widget's instance gets guarded exports. Only
+   * the widget's own instantiation is touched (recognised by its import module name); both
+   * functions are restored when `init` settles.
+   */
+  function guarded(init) {
+    var api = window.WebAssembly;
+    var original = { instantiate: api.instantiate, instantiateStreaming: api.instantiateStreaming };
+    function wrap(name) {
+      return function (source, imports) {
+        var result = original[name].apply(api, arguments);
+        if (!imports || !imports['./rapport_bg.js']) {
+          return result;
+        }
+        return result.then(function (made) {
+          var instance = made instanceof api.Instance ? made : made.instance;
+          return { instance: { exports: guardExports(instance.exports) }, module: made.module || source };
+        });
+      };
+    }
+    function restore() {
+      api.instantiate = original.instantiate;
+      if (original.instantiateStreaming) {
+        api.instantiateStreaming = original.instantiateStreaming;
+      }
+    }
+    api.instantiate = wrap('instantiate');
+    if (original.instantiateStreaming) {
+      api.instantiateStreaming = wrap('instantiateStreaming');
+    }
+    return init().then(function (value) {
+      restore();
+      return value;
+    }, function (error) {
+      restore();
+      throw error;
+    });
+  }
+
+  // A safety net for an error of the widget that escaped anyway: it goes no further than
+  // here, unless the page registered its own error handlers before this loader ran.
+  function containEvent(event, error) {
+    if (fromWidget(error)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      stop(error, panicked);
+    }
+  }
+  window.addEventListener('error', function (event) { containEvent(event, event.error); }, true);
+  window.addEventListener('unhandledrejection', function (event) { containEvent(event, event.reason); }, true);
+
+  /** Keeps the onError of a `show` command, to tell it of internal errors. */
+  function noteOnError(command) {
+    if (command && command[0] === 'show' && command[1] && command[1].onError) {
+      lastOnError = command[1].onError;
+    }
+  }
+  for (var q = 0; q < queue.length; q++) {
+    noteOnError(queue[q]);
+  }
+
+  function run(command) {
+    if (stopped) {
+      return;
+    }
+    noteOnError(command);
+    if (widget === null) {
+      queue.push(command);
+      return;
+    }
+    try {
+      widget.command(command);
+    } catch (error) {
+      stop(error, false);
+    }
+  }
+
+  window.rapport = {
+    loaded: true,
+    push: function () {
+      for (var i = 0; i < arguments.length; i++) {
+        run(arguments[i]);
+      }
+    },
+    show: function (options) {
+      run(['show', options]);
+    },
+    close: function () {
+      run(['close']);
+    }
+  };
 
   /** The <script> element that loaded this file. */
   function findOwnScript() {
@@ -57,41 +243,37 @@
     return src.replace(/[?#].*$/, '').replace(/[^\/]*$/, '');
   }
 
-  /** `url` resolved against the page's base URL. */
-  function absoluteUrl(url) {
-    var anchor = document.createElement('a');
-    anchor.href = url;
-    return anchor.href;
-  }
-
-  /** The widget configuration from the script's data-* attributes; absent keys are omitted. */
-  function readConfig(script) {
-    var config = {};
-    var survey = script.getAttribute('data-survey');
-    var endpoint = script.getAttribute('data-endpoint');
-    var target = script.getAttribute('data-target');
-    var locale = script.getAttribute('data-locale');
-    var context = script.getAttribute('data-context');
-    if (survey) {
-      config.survey_url = absoluteUrl(survey);
-    }
-    if (endpoint) {
-      config.endpoint = absoluteUrl(endpoint);
-    }
-    if (target) {
-      config.target = target;
-    }
-    if (locale) {
-      config.locale = locale;
-    }
-    if (context) {
-      try {
-        config.context = JSON.parse(context);
-      } catch (error) {
-        logError('data-context is not valid JSON; continuing without it', error);
+  /** The script tag's options from its data-* attributes; absent ones are left out. */
+  function readOptions(script) {
+    var options = {};
+    var i, name, value;
+    for (i = 0; i < TEXT_ATTRIBUTES.length; i++) {
+      name = TEXT_ATTRIBUTES[i];
+      value = script.getAttribute('data-' + name);
+      if (value) {
+        options[name] = value;
       }
     }
-    return config;
+    for (i = 0; i < NUMBER_ATTRIBUTES.length; i++) {
+      name = NUMBER_ATTRIBUTES[i];
+      value = script.getAttribute('data-' + name);
+      if (value) {
+        // Not a number: passed on as text, and the widget names the attribute's problem.
+        options[name] = isNaN(Number(value)) ? value : Number(value);
+      }
+    }
+    for (i = 0; i < JSON_ATTRIBUTES.length; i++) {
+      name = JSON_ATTRIBUTES[i];
+      value = script.getAttribute('data-' + name);
+      if (value) {
+        try {
+          options[name] = JSON.parse(value);
+        } catch (error) {
+          logError('data-' + name + ' is not valid JSON; continuing without it', error);
+        }
+      }
+    }
+    return options;
   }
 
   /** Calls `callback` once the document has been parsed. */
@@ -103,36 +285,53 @@
     }
   }
 
+  /** The widget cannot load: say so, and tell the onError of every queued `show`. */
+  function fail(message, error) {
+    stopped = true;
+    logError(message, error);
+    for (var i = 0; i < queue.length; i++) {
+      if (queue[i] && queue[i][0] === 'show' && queue[i][1]) {
+        tellOnError(queue[i][1].onError, 'load', message);
+      }
+    }
+  }
+
   function start() {
     if (typeof window.WebAssembly !== 'object') {
-      logError('this browser has no WebAssembly support; the survey is not shown');
+      fail('this browser has no WebAssembly support; the survey is not shown');
       return;
     }
     var script = findOwnScript();
     if (!script) {
-      logError('cannot find the <script src=".../rapport.js"> element');
+      fail('cannot find the <script src=".../rapport.js"> element');
       return;
     }
     var base = baseUrl(script.src);
-    var config = readConfig(script);
-
-    // Command queue for the JS API: calls made before the widget loads are kept.
-    window.rapport = window.rapport || [];
+    var options = readOptions(script);
 
     import(base + GLUE_FILE)
-      .then(function (widget) {
-        return widget['default']({ module_or_path: base + WASM_FILE }).then(function () {
+      .then(function (module) {
+        return guarded(function () {
+          return module['default']({ module_or_path: base + WASM_FILE });
+        }).then(function () {
           whenDomReady(function () {
+            var queued = queue;
+            queue = [];
+            widget = module;
             try {
-              widget.boot(JSON.stringify(config));
+              module.connect(options, function onPanic(message) {
+                // The widget has logged the error; the trap that follows is contained above.
+                panicked = true;
+                stop(message, true);
+              }, queued);
             } catch (error) {
-              logError('the widget failed to start', error);
+              stop(error, false);
             }
           });
         });
       })
       ['catch'](function (error) {
-        logError('failed to load the widget from ' + base, error);
+        fail('failed to load the widget from ' + base, error);
       });
   }
 

@@ -52,6 +52,9 @@ cargo test -p rapport --target wasm32-unknown-unknown
 stage "release build (cargo xtask dist)"
 cargo xtask dist
 
+stage "end-to-end, headless Chromium (node --test e2e/)"
+node --test e2e/
+
 stage "collector: SQLite + PostgreSQL suites, crash test, two instances, end to end in headless Chromium (scripts/test-collector.sh)"
 scripts/test-collector.sh
 

@@ -3,19 +3,22 @@
 
 use std::rc::Rc;
 
-use rapport_survey::{Context, ValidSurvey};
+use rapport_survey::{Context, Status, ValidSurvey};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 use crate::components::ending::Ending;
+use crate::components::frame::Frame;
 use crate::components::navigation::Navigation;
 use crate::components::progress::Progress;
 use crate::components::step::Step;
 use crate::components::{HEADING_ID, HINT_ID};
+use crate::config::Mode;
 use crate::delivery;
 use crate::i18n;
-use crate::mount::ResponseCallback;
+use crate::mount::{CloseCallback, ResponseCallback, StepCallback, StepInfo};
+use crate::panic;
 use crate::session::Session;
 use crate::state::{Msg, Run};
 use crate::view::Renderer;
@@ -28,8 +31,11 @@ pub(crate) struct Setup {
     pub survey: Rc<ValidSurvey>,
     pub context: Rc<Context>,
     pub session: Session,
-    pub endpoint: Option<String>,
+    pub delivery: delivery::Courier,
+    pub mode: Mode,
     pub on_response: Option<ResponseCallback>,
+    pub on_step: Option<StepCallback>,
+    pub on_close: Option<CloseCallback>,
 }
 
 /// Properties of [`App`].
@@ -50,9 +56,13 @@ pub(crate) fn App(props: &AppProps) -> Html {
     let setup = props.setup.clone();
     let run = use_reducer({
         let setup = setup.clone();
-        move || Run::start(setup.survey.clone(), setup.context.clone())
+        move || {
+            let run = Run::start(setup.survey.clone(), setup.context.clone());
+            setup.delivery.resume(run)
+        }
     });
     let root = use_node_ref();
+    let closed = use_state(|| false);
 
     // Focus follows the step, but only after the customer moved: the first render must not
     // pull the page's focus (and scroll position) into the widget.
@@ -64,21 +74,40 @@ pub(crate) fn App(props: &AppProps) -> Html {
             }
         }
     });
-    use_effect_with(run.done(), {
+    use_effect_with(run.state.clone(), {
         let (setup, run) = (setup.clone(), run.clone());
-        move |done| {
-            if *done && !run.empty() {
-                complete(&setup, &run);
+        move |_| {
+            if !run.empty() {
+                record(&setup, &run);
             }
         }
     });
 
-    if run.empty() {
-        return html! {};
-    }
     let locale = setup.session.locale.as_str();
     let words = i18n::words(locale);
     let renderer = Renderer::new(&run, locale, words);
+    let step_info = renderer.step().map(|step| {
+        let progress = renderer.progress();
+        StepInfo {
+            survey_id: run.survey.id.clone(),
+            step_id: step.id,
+            kind: step.kind.id(),
+            position: progress.position,
+            total: progress.total,
+        }
+    });
+    use_effect_with(step_info, {
+        let setup = setup.clone();
+        move |info| {
+            if let (Some(info), Some(on_step)) = (info, &setup.on_step) {
+                on_step(info);
+            }
+        }
+    });
+
+    if run.empty() || *closed {
+        return html! {};
+    }
     let survey_title = renderer.survey_title();
     // The region is named by the survey's title, or else by the widget's word for "survey".
     let (labelled_by, label) = match &survey_title {
@@ -87,14 +116,33 @@ pub(crate) fn App(props: &AppProps) -> Html {
     };
     let on_msg = {
         let run = run.clone();
-        Callback::from(move |msg: Msg| run.dispatch(msg))
+        Callback::from(move |msg: Msg| {
+            panic::on_request();
+            run.dispatch(msg);
+        })
+    };
+    let closable = setup.mode.closable();
+    let on_close = {
+        let (setup, closed, done) = (setup.clone(), closed.clone(), run.done());
+        Callback::from(move |()| {
+            if !*closed {
+                closed.set(true);
+                if let Some(on_close) = &setup.on_close {
+                    on_close(done);
+                }
+            }
+        })
     };
 
     let (content, announcement) = match renderer.step() {
         None => {
             let ending = renderer.ending();
             let announcement = ending.title.clone();
-            (html! { <Ending view={ending} {words} /> }, announcement)
+            let on_close = closable.then(|| on_close.clone());
+            (
+                html! { <Ending view={ending} {words} {on_close} /> },
+                announcement,
+            )
         }
         Some(step) => {
             let progress = renderer.progress();
@@ -142,9 +190,9 @@ pub(crate) fn App(props: &AppProps) -> Html {
         String::new()
     };
 
-    html! {
+    let survey = html! {
         <section
-            class="survey"
+            class={classes!("survey", closable.then_some("survey-closable"))}
             lang={locale.to_owned()}
             aria-labelledby={labelled_by}
             aria-label={label}
@@ -156,19 +204,30 @@ pub(crate) fn App(props: &AppProps) -> Html {
             }
             { content }
         </section>
+    };
+    match setup.mode {
+        Mode::Inline => survey,
+        mode => html! {
+            <Frame
+                {mode}
+                labelled_by={labelled_by.map(AttrValue::from)}
+                label={label.map(AttrValue::from)}
+                {words}
+                {on_close}
+            >
+                { survey }
+            </Frame>
+        },
     }
 }
 
-/// Builds the response of a finished run and hands it on.
-fn complete(setup: &Setup, run: &Run) {
-    let response = setup
-        .survey
-        .response(&setup.context, &run.state, setup.session.meta(1));
-    if let Some(on_response) = &setup.on_response {
+/// Hands the run's new state to delivery, and a complete response on.
+fn record(setup: &Setup, run: &Run) {
+    let Some(response) = setup.delivery.record(&run.state) else {
+        return;
+    };
+    if let (Status::Complete, Some(on_response)) = (response.status, &setup.on_response) {
         on_response(&response);
-    }
-    if let Some(endpoint) = &setup.endpoint {
-        delivery::submit(endpoint, &response);
     }
 }
 

@@ -15,9 +15,15 @@ pub fn warn(message: &str) {
     write(Level::Warn, message);
 }
 
+/// Logs one note for the shop developer, e.g. why a survey is not shown: `[rapport] {message}`.
+pub fn info(message: &str) {
+    write(Level::Info, message);
+}
+
 enum Level {
     Error,
     Warn,
+    Info,
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -26,6 +32,7 @@ fn write(level: Level, message: &str) {
     match level {
         Level::Error => web_sys::console::error_1(&line),
         Level::Warn => web_sys::console::warn_1(&line),
+        Level::Info => web_sys::console::info_1(&line),
     }
 }
 
@@ -34,6 +41,7 @@ fn write(level: Level, message: &str) {
     let level = match level {
         Level::Error => "error",
         Level::Warn => "warning",
+        Level::Info => "info",
     };
     eprintln!("{PREFIX} {level}: {message}");
 }

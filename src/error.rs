@@ -14,7 +14,7 @@ pub enum BootError {
     #[error("the configuration is not valid: {0}")]
     Config(String),
     /// Neither `survey_url` nor `survey` was given.
-    #[error("the configuration needs `survey_url` (where to fetch the survey) or `survey` (the survey definition itself)")]
+    #[error("the configuration needs `survey`: the URL of the survey definition, or the definition itself")]
     NoSurvey,
     /// Both `survey_url` and `survey` were given.
     #[error("the configuration has both `survey_url` and `survey`; give only one")]
@@ -41,6 +41,19 @@ pub enum BootError {
     Mount(#[from] MountError),
 }
 
+impl BootError {
+    /// A stable code for the shop's `onError` callback.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Config(_) | Self::NoSurvey | Self::TwoSurveys => "config",
+            Self::Fetch { .. } => "survey_unavailable",
+            Self::InvalidSurvey(_) => "invalid_survey",
+            Self::NoDocument | Self::Host(_) | Self::Mount(_) => "mount",
+        }
+    }
+}
+
 /// A `Result` whose error is a [`BootError`].
 pub type BootResult<T> = Result<T, BootError>;
 
@@ -61,9 +74,19 @@ pub enum MountError {
 fn problem_lines(problems: &[Problem]) -> String {
     problems
         .iter()
-        .map(ToString::to_string)
+        .map(problem_line)
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// One problem as `path [code]: message`, the form of the README and `tests/broken/`.
+#[must_use]
+pub fn problem_line(problem: &Problem) -> String {
+    let code = serde_json::to_value(problem.code)
+        .ok()
+        .and_then(|code| code.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    format!("{} [{code}]: {}", problem.path, problem.message)
 }
 
 /// A readable description of a JavaScript exception or value.
@@ -107,7 +130,8 @@ mod tests {
         );
         assert_eq!(lines.len(), problems.len() + 1, "{message}");
         for (line, problem) in lines[1..].iter().zip(&problems) {
-            assert_eq!(*line, problem.to_string());
+            assert_eq!(*line, problem_line(problem));
+            assert!(line.contains(" ["), "{line}");
             assert!(line.starts_with("$"), "{line}");
         }
     }

@@ -48,6 +48,10 @@ pub struct Words {
     pub consent_yes: &'static str,
     /// Screen-reader note on links that open a new tab.
     pub new_tab: &'static str,
+    /// Name of the close button of a modal or slide-in survey.
+    pub close_survey: &'static str,
+    /// Button under the thanks of a modal or slide-in survey.
+    pub close: &'static str,
 }
 
 /// English.
@@ -72,6 +76,8 @@ pub const EN: Words = Words {
     counter: "{n} of {max} characters",
     consent_yes: "Yes, I agree",
     new_tab: "(opens in a new tab)",
+    close_survey: "Close survey",
+    close: "Close",
 };
 
 /// German.
@@ -96,6 +102,8 @@ pub const DE: Words = Words {
     counter: "{n} von {max} Zeichen",
     consent_yes: "Ja, einverstanden",
     new_tab: "(öffnet in neuem Tab)",
+    close_survey: "Umfrage schließen",
+    close: "Schließen",
 };
 
 /// The widget's words for a locale: German for `de` and `de-*`, else English.

@@ -1,10 +1,11 @@
 //! Rapport, the browser widget: a post-purchase reassurance and satisfaction survey that adapts
 //! to the customer's relationship type, rendered with yew inside a Shadow DOM on a shop's page.
 //!
-//! Two entry points:
-//! - [`boot`], called by the loader (`loader/rapport.js`) with the JSON configuration from the
-//!   embed snippet. It never throws into the page; every failure is one `console.error` that
-//!   starts with `[rapport]`.
+//! Entry points:
+//! - [`api`], called by the loader (`loader/rapport.js`) for the page's `window.rapport`:
+//!   the command queue, `rapport.show({...})`, `rapport.close()`. It never throws into the
+//!   page; every failure is one `console.error` that starts with `[rapport]`.
+//! - [`boot`], the same from a JSON configuration, without callbacks.
 //! - [`mount`], for Rust callers (and the browser tests): renders a valid survey into a host
 //!   element you choose.
 //!
@@ -13,13 +14,17 @@
 
 #![warn(missing_docs)]
 
+pub mod api;
 mod app;
 pub mod boot;
+pub mod callbacks;
 pub mod components;
 pub mod config;
 pub mod console;
 pub mod delivery;
+pub mod display;
 pub mod error;
+pub mod frequency;
 pub mod http;
 pub mod i18n;
 pub mod locale;
@@ -27,9 +32,11 @@ pub mod mount;
 pub mod panic;
 pub mod session;
 pub mod state;
+pub mod theme;
+pub mod trigger;
 pub mod view;
 
 pub use boot::boot;
-pub use config::Config;
+pub use config::{Config, Mode, Trigger};
 pub use error::{BootError, MountError};
-pub use mount::{mount, Options, ResponseCallback, Widget};
+pub use mount::{mount, Options, ResponseCallback, StepInfo, Widget};

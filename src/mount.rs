@@ -7,19 +7,42 @@ use std::fmt;
 use std::rc::Rc;
 
 use rapport_survey::{Context, Response, ValidSurvey};
+use serde::Serialize;
 use web_sys::{CssStyleSheet, Element, ShadowRootInit, ShadowRootMode};
 use yew::AppHandle;
 
 use crate::app::{App, AppProps, Setup};
+use crate::config::Mode;
+use crate::delivery::{Courier, DeliveryConfig};
 use crate::error::{describe, MountError};
 use crate::locale;
-use crate::session::Session;
 
 /// The widget's styles (`styles/widget.css`), compiled in.
 pub const STYLES: &str = include_str!("../styles/widget.css");
 
 /// A callback that receives the finished response.
 pub type ResponseCallback = Rc<dyn Fn(&Response)>;
+
+/// A callback that learns of every step shown.
+pub type StepCallback = Rc<dyn Fn(&StepInfo)>;
+
+/// A callback for the customer closing the survey; `true` if they had finished it.
+pub type CloseCallback = Rc<dyn Fn(bool)>;
+
+/// A step being shown, as `onStep` receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StepInfo {
+    /// The survey's id.
+    pub survey_id: String,
+    /// The step's id.
+    pub step_id: String,
+    /// The step's kind (`nps`, `reassurance`, …).
+    pub kind: &'static str,
+    /// 1-based number of the step among those shown.
+    pub position: usize,
+    /// Steps shown so far plus those expected to follow.
+    pub total: usize,
+}
 
 /// How to run a mounted survey.
 #[derive(Clone, Default)]
@@ -31,8 +54,20 @@ pub struct Options {
     pub locale: Option<String>,
     /// Where to POST the finished response; without one, nothing is sent.
     pub endpoint: Option<String>,
+    /// Extra request headers for the POST.
+    pub headers: Vec<(String, String)>,
+    /// Delivery callbacks and resuming (see [`DeliveryConfig`]).
+    pub delivery: DeliveryConfig,
+    /// How the survey appears: in place (`Inline`, the default), as a modal dialog, or as a
+    /// slide-in card.
+    pub mode: Mode,
     /// Called with the finished response (before it is posted).
     pub on_response: Option<ResponseCallback>,
+    /// Called with every step shown.
+    pub on_step: Option<StepCallback>,
+    /// Called when the customer closes a modal or slide-in survey. The survey has already
+    /// disappeared then; remove the host (or [`Widget::unmount`]) to clean up.
+    pub on_close: Option<CloseCallback>,
 }
 
 impl Options {
@@ -57,10 +92,38 @@ impl Options {
         self
     }
 
+    /// Sets the extra request headers.
+    #[must_use]
+    pub fn with_headers(mut self, headers: Vec<(String, String)>) -> Self {
+        self.headers = headers;
+        self
+    }
+
+    /// Sets the display mode.
+    #[must_use]
+    pub fn with_mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+
     /// Sets the callback for the finished response.
     #[must_use]
     pub fn on_response(mut self, callback: impl Fn(&Response) + 'static) -> Self {
         self.on_response = Some(Rc::new(callback));
+        self
+    }
+
+    /// Sets the callback for every step shown.
+    #[must_use]
+    pub fn on_step(mut self, callback: impl Fn(&StepInfo) + 'static) -> Self {
+        self.on_step = Some(Rc::new(callback));
+        self
+    }
+
+    /// Sets the callback for the customer closing the survey.
+    #[must_use]
+    pub fn on_close(mut self, callback: impl Fn(bool) + 'static) -> Self {
+        self.on_close = Some(Rc::new(callback));
         self
     }
 }
@@ -71,10 +134,15 @@ impl fmt::Debug for Options {
             .field("context", &self.context)
             .field("locale", &self.locale)
             .field("endpoint", &self.endpoint)
+            .field("headers", &self.headers)
+            .field("delivery", &self.delivery)
+            .field("mode", &self.mode)
             .field(
                 "on_response",
                 &self.on_response.as_ref().map(|_| "Fn(&Response)"),
             )
+            .field("on_step", &self.on_step.as_ref().map(|_| "Fn(&StepInfo)"))
+            .field("on_close", &self.on_close.as_ref().map(|_| "Fn(bool)"))
             .finish()
     }
 }
@@ -134,7 +202,12 @@ pub fn mount(host: &Element, survey: ValidSurvey, options: Options) -> Result<Wi
         context,
         locale: wanted,
         endpoint,
+        headers,
+        delivery,
+        mode,
         on_response,
+        on_step,
+        on_close,
     } = options;
     let page = locale::page_wishes();
     let wishes = wanted
@@ -143,12 +216,24 @@ pub fn mount(host: &Element, survey: ValidSurvey, options: Options) -> Result<Wi
         .chain(context.locale.as_deref())
         .chain(page.iter().map(String::as_str));
     let locale = locale::negotiate(wishes, &survey.locales, &survey.default_locale);
+    let (survey, context) = (Rc::new(survey), Rc::new(context));
+    let delivery = Courier::new(
+        survey.clone(),
+        context.clone(),
+        locale.clone(),
+        endpoint,
+        headers,
+        &delivery,
+    );
     let setup = Setup {
-        survey: Rc::new(survey),
-        context: Rc::new(context),
-        session: Session::begin(locale.clone()),
-        endpoint: endpoint.filter(|e| !e.trim().is_empty()),
+        survey,
+        context,
+        session: delivery.session().clone(),
+        delivery,
+        mode,
         on_response,
+        on_step,
+        on_close,
     };
     let props = AppProps {
         setup: Rc::new(setup),

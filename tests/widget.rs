@@ -7,243 +7,15 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::RefCell;
-use std::rc::Rc;
+mod widget_support;
 
-use rapport::{boot, mount, Options};
-use rapport_survey::{AnswerValue, Context, Response, Status, TypeSource, ValidSurvey};
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
+use rapport::{boot, mount};
+use rapport_survey::{AnswerValue, Response, Status, TypeSource};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Document, Element, HtmlElement, KeyboardEvent, KeyboardEventInit, ShadowRoot};
+use widget_support::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-const POST_PURCHASE: &str = include_str!("../surveys/post-purchase.json");
-const JUST_BUYING: &str = r#"{"relationship":"just_buying","order":{"id":"A-1","total":40},"customer":{"earlier_orders":3}}"#;
-
-/// A survey whose first step is a required NPS question.
-const NPS_SURVEY: &str = r#"{
-  "id": "nps-only", "version": 1, "default_locale": "en", "locales": ["en"],
-  "steps": [
-    {"id": "nps", "kind": "nps", "required": true, "title": {"en": "Would you recommend us?"}},
-    {"id": "why", "kind": "text", "max_length": 200, "title": {"en": "Why?"}}
-  ]
-}"#;
-
-// ---- helpers -------------------------------------------------------------------------------
-
-fn document() -> Document {
-    match web_sys::window().and_then(|w| w.document()) {
-        Some(document) => document,
-        None => panic!("no document"),
-    }
-}
-
-/// A fresh `<div>` at the end of the body.
-fn new_element(id: &str) -> Element {
-    let document = document();
-    let element = match document.create_element("div") {
-        Ok(element) => element,
-        Err(err) => panic!("create_element: {err:?}"),
-    };
-    element.set_id(id);
-    match document.body() {
-        Some(body) => {
-            if let Err(err) = body.append_child(&element) {
-                panic!("append_child: {err:?}");
-            }
-        }
-        None => panic!("no body"),
-    }
-    element
-}
-
-fn survey(json: &str) -> ValidSurvey {
-    match rapport_survey::load(json) {
-        Ok(survey) => survey,
-        Err(problems) => panic!("invalid test survey: {problems:?}"),
-    }
-}
-
-fn context(json: &str) -> Context {
-    match serde_json::from_str(json) {
-        Ok(context) => context,
-        Err(err) => panic!("invalid test context: {err}"),
-    }
-}
-
-fn shadow(host: &Element) -> ShadowRoot {
-    match host.shadow_root() {
-        Some(shadow) => shadow,
-        None => panic!("the host has no shadow root"),
-    }
-}
-
-fn find(shadow: &ShadowRoot, selector: &str) -> Element {
-    match shadow.query_selector(selector) {
-        Ok(Some(element)) => element,
-        _ => panic!(
-            "`{selector}` not found in: {}",
-            shadow.inner_html().chars().take(2000).collect::<String>()
-        ),
-    }
-}
-
-fn find_all(shadow: &ShadowRoot, selector: &str) -> Vec<Element> {
-    let Ok(list) = shadow.query_selector_all(selector) else {
-        panic!("bad selector `{selector}`");
-    };
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|node| node.dyn_into::<Element>().ok())
-        .collect()
-}
-
-fn text(shadow: &ShadowRoot, selector: &str) -> String {
-    find(shadow, selector).text_content().unwrap_or_default()
-}
-
-fn click(element: &Element) {
-    match element.dyn_ref::<HtmlElement>() {
-        Some(element) => element.click(),
-        None => panic!("not an HTML element"),
-    }
-}
-
-fn press(element: &Element, key: &str) {
-    let init = KeyboardEventInit::new();
-    init.set_key(key);
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    let event = match KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init) {
-        Ok(event) => event,
-        Err(err) => panic!("KeyboardEvent: {err:?}"),
-    };
-    if let Err(err) = element.dispatch_event(&event) {
-        panic!("dispatch_event: {err:?}");
-    }
-}
-
-/// Waits `ms` milliseconds (yew renders asynchronously).
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
-}
-
-/// Waits until `done` holds, up to two seconds.
-async fn wait_for(what: &str, done: impl Fn() -> bool) {
-    for _ in 0..200 {
-        if done() {
-            return;
-        }
-        sleep(10).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
-/// Collects the responses a mounted widget hands on.
-fn collecting_options(context_json: &str) -> (Options, Rc<RefCell<Vec<Response>>>) {
-    let responses = Rc::new(RefCell::new(Vec::new()));
-    let sink = responses.clone();
-    let options = Options::default()
-        .with_context(context(context_json))
-        .with_locale("en")
-        .on_response(move |response| sink.borrow_mut().push(response.clone()));
-    (options, responses)
-}
-
-/// Replaces `console.error` while alive, collecting the messages; restores it on drop.
-struct ConsoleErrors {
-    console: JsValue,
-    original: JsValue,
-    messages: Rc<RefCell<Vec<String>>>,
-    _hook: Closure<dyn FnMut(JsValue)>,
-}
-
-impl ConsoleErrors {
-    fn capture() -> Self {
-        let Ok(console) = js_sys::Reflect::get(&js_sys::global(), &"console".into()) else {
-            panic!("no console");
-        };
-        let original =
-            js_sys::Reflect::get(&console, &"error".into()).unwrap_or(JsValue::UNDEFINED);
-        let messages = Rc::new(RefCell::new(Vec::new()));
-        let sink = messages.clone();
-        let hook = Closure::<dyn FnMut(JsValue)>::new(move |message: JsValue| {
-            sink.borrow_mut()
-                .push(message.as_string().unwrap_or_default());
-        });
-        let _ = js_sys::Reflect::set(&console, &"error".into(), hook.as_ref());
-        Self {
-            console,
-            original,
-            messages,
-            _hook: hook,
-        }
-    }
-
-    fn messages(&self) -> Vec<String> {
-        self.messages.borrow().clone()
-    }
-}
-
-impl Drop for ConsoleErrors {
-    fn drop(&mut self) {
-        let _ = js_sys::Reflect::set(&self.console, &"error".into(), &self.original);
-    }
-}
-
-/// Replaces `window.fetch` while alive: GETs answer `survey_json`, POSTs are recorded and
-/// answered with 200. Restores the real `fetch` on drop.
-struct FakeFetch {
-    window: JsValue,
-    original: JsValue,
-    posts: Rc<RefCell<Vec<web_sys::Request>>>,
-    _hook: Closure<dyn FnMut(JsValue) -> js_sys::Promise>,
-}
-
-impl FakeFetch {
-    fn install(survey_json: &'static str) -> Self {
-        let window: JsValue = js_sys::global().into();
-        let original = js_sys::Reflect::get(&window, &"fetch".into()).unwrap_or(JsValue::UNDEFINED);
-        let posts = Rc::new(RefCell::new(Vec::new()));
-        let sink = posts.clone();
-        let hook = Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |input: JsValue| {
-            let Ok(request) = input.dyn_into::<web_sys::Request>() else {
-                return js_sys::Promise::reject(&"the widget should fetch a Request".into());
-            };
-            let body = if request.method() == "POST" {
-                sink.borrow_mut().push(request);
-                None
-            } else {
-                Some(survey_json)
-            };
-            match web_sys::Response::new_with_opt_str(body) {
-                Ok(response) => js_sys::Promise::resolve(&JsValue::from(response)),
-                Err(err) => js_sys::Promise::reject(&err),
-            }
-        });
-        let _ = js_sys::Reflect::set(&window, &"fetch".into(), hook.as_ref());
-        Self {
-            window,
-            original,
-            posts,
-            _hook: hook,
-        }
-    }
-}
-
-impl Drop for FakeFetch {
-    fn drop(&mut self) {
-        let _ = js_sys::Reflect::set(&self.window, &"fetch".into(), &self.original);
-    }
-}
 
 // ---- tests ---------------------------------------------------------------------------------
 
@@ -497,7 +269,7 @@ async fn a_bad_configuration_logs_one_error() {
         "[rapport] the configuration is not valid: context.order.totl: unknown field"
     ));
     assert!(messages[1].starts_with("[rapport] the configuration is not valid"));
-    assert!(messages[2].starts_with("[rapport] the configuration needs `survey_url`"));
+    assert!(messages[2].starts_with("[rapport] the configuration needs `survey`"));
 }
 
 #[wasm_bindgen_test]
@@ -580,6 +352,7 @@ async fn boot_fetches_the_survey_and_posts_the_response() {
     );
     assert_eq!(response.context.order.id.as_deref(), Some("A-7"));
 
+    rapport::display::close();
     target.remove();
 }
 

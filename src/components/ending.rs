@@ -14,12 +14,27 @@ pub struct EndingProps {
     pub view: EndingView,
     /// The widget's words.
     pub words: &'static Words,
+    /// Closes the survey; given for modal and slide-in surveys, which then show a Close
+    /// button under the thanks.
+    #[prop_or_default]
+    pub on_close: Option<Callback<()>>,
 }
 
 /// Title, text and help links of the ending.
 #[function_component]
 pub fn Ending(props: &EndingProps) -> Html {
     let view = &props.view;
+    let close = props.on_close.as_ref().map(|on_close| {
+        let onclick = on_close.reform(|_: MouseEvent| ());
+        html! {
+            <div class="nav">
+                <span class="nav-spacer"></span>
+                <button type="button" class="button button-primary button-done" {onclick}>
+                    { props.words.close }
+                </button>
+            </div>
+        }
+    });
     html! {
         <div class="ending">
             <h2 id={HEADING_ID} class="heading" tabindex="-1">{ view.title.clone() }</h2>
@@ -27,6 +42,7 @@ pub fn Ending(props: &EndingProps) -> Html {
                 <p id={BODY_ID} class="body">{ body.clone() }</p>
             }
             <Links links={view.links.clone()} words={props.words} />
+            { close }
         </div>
     }
 }

@@ -4,6 +4,7 @@
 pub mod choice;
 pub mod consent;
 pub mod ending;
+pub mod frame;
 pub mod links;
 pub mod navigation;
 pub mod progress;

@@ -122,9 +122,10 @@ pub fn Step(props: &StepProps) -> Html {
         StepKind::SingleChoice | StepKind::MultiChoice | StepKind::RelationshipScreener
     );
     let class = classes!("step", format!("step-{}", view.kind.id()));
+    let step_id = view.id.clone();
     if grouped {
         html! {
-            <div {class}>
+            <div {class} data-step={step_id}>
                 <fieldset
                     class="group"
                     aria-describedby={described_by}
@@ -138,7 +139,7 @@ pub fn Step(props: &StepProps) -> Html {
         }
     } else {
         html! {
-            <div {class}>
+            <div {class} data-step={step_id}>
                 { heading }
                 { body }
                 { control }
