@@ -52,16 +52,11 @@ cargo test -p rapport --target wasm32-unknown-unknown
 stage "release build (cargo xtask dist)"
 cargo xtask dist
 
+stage "size budget of the shop bundle, gzip (node bench/size-budget.mjs; budget in bench/size-budget.json)"
+node bench/size-budget.mjs
+
 stage "end-to-end, headless Chromium (node --test e2e/)"
 node --test e2e/
 
 stage "collector: SQLite + PostgreSQL suites, crash test, two instances, end to end in headless Chromium (scripts/test-collector.sh)"
 scripts/test-collector.sh
-
-# ---------------------------------------------------------------------------
-# LATER STAGES GO HERE (keep them after the release build, they use dist/):
-#   - end-to-end tests: serve dist/ and drive the demo page with playwright-core
-#     (tools/node_modules) and Debian's /usr/bin/chromium
-#   - collector tests against PostgreSQL (start a throwaway cluster here;
-#     CI starts every service its tests need)
-# ---------------------------------------------------------------------------

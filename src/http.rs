@@ -1,9 +1,9 @@
-//! The two HTTP calls the widget makes, on the browser's `fetch`: getting the survey and
-//! posting JSON. (No HTTP client crate: each one adds bytes to every shop page.)
+//! Getting the survey over the browser's `fetch` (posting responses is the outbox's, in
+//! `delivery`). No HTTP client crate: each one adds bytes to every shop page.
 
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, Request, RequestInit, Response};
+use web_sys::{Request, RequestInit, Response};
 
 use crate::error::describe;
 
@@ -43,32 +43,6 @@ pub async fn get_text(url: &str) -> Result<String, HttpError> {
         .map_err(|err| HttpError::Body(describe(&err)))?;
     text.as_string()
         .ok_or_else(|| HttpError::Body("the body is not text".into()))
-}
-
-/// POSTs `body` as `application/json` to `url` with the extra `headers`.
-///
-/// The request is sent with `keepalive`, so it completes even if the customer closes the tab
-/// right after submitting.
-///
-/// # Errors
-/// Any [`HttpError`]; statuses outside 200–299 are [`HttpError::Status`].
-pub async fn post_json(url: &str, body: &str, headers: &[(&str, &str)]) -> Result<u16, HttpError> {
-    let request_error = |err: JsValue| HttpError::Request(describe(&err));
-    let init = RequestInit::new();
-    init.set_method("POST");
-    let all = Headers::new().map_err(request_error)?;
-    all.set("Content-Type", "application/json")
-        .map_err(request_error)?;
-    for (name, value) in headers {
-        all.set(name, value).map_err(request_error)?;
-    }
-    init.set_headers(&all);
-    init.set_body(&JsValue::from_str(body));
-    // `RequestInit::set_keepalive` is missing from web-sys; the field is standard.
-    js_sys::Reflect::set(&init, &JsValue::from_str("keepalive"), &JsValue::TRUE)
-        .map_err(request_error)?;
-    let response = send(url, &init).await?;
-    Ok(response.status())
 }
 
 async fn send(url: &str, init: &RequestInit) -> Result<Response, HttpError> {

@@ -883,6 +883,48 @@ mod tests {
     }
 
     #[test]
+    fn reads_back_what_it_stores() {
+        let letter = Letter {
+            endpoint: "https://collector.example/r".into(),
+            headers: vec![("X-Shop".into(), "k\"w".into())],
+            response_id: "r".into(),
+            sequence: 3,
+            complete: true,
+            created: 1_795_000_000_000,
+            body: r#"{"a":"ü"}"#.into(),
+        };
+        assert_eq!(Letter::read(&stored(&letter)), Some(letter.clone()));
+        let attempts = Attempts {
+            failures: 2,
+            next_at: 5,
+            hold: true,
+            lease: 7,
+        };
+        assert_eq!(Attempts::read(&stored(&attempts)), attempts);
+        assert_eq!(Attempts::read(&Value::Null), Attempts::default());
+        let kept = Kept {
+            letter,
+            status: Some(400),
+            at: 9,
+        };
+        assert_eq!(Kept::read(&stored(&kept)), Some(kept.clone()));
+        let unsendable = Kept {
+            status: None,
+            ..kept
+        };
+        assert_eq!(Kept::read(&stored(&unsendable)), Some(unsendable));
+        assert_eq!(
+            Letter::read(&json::parse(r#"{"endpoint": "x"}"#).unwrap_or(Value::Null)),
+            None
+        );
+    }
+
+    /// What `value` reads as once stored.
+    fn stored<T: Serialize>(value: &T) -> Value {
+        json::parse(&serde_json::to_string(value).unwrap_or_default()).unwrap_or(Value::Null)
+    }
+
+    #[test]
     fn oldest_beyond_keeps_the_most_recent() {
         let items: Vec<(String, u64)> = [("a", 3), ("b", 1), ("c", 2)]
             .iter()

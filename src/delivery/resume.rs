@@ -187,6 +187,27 @@ mod tests {
     }
 
     #[test]
+    fn reads_back_what_it_saves() {
+        let survey = survey();
+        let context = Context::default();
+        let state = survey
+            .apply(
+                &context,
+                &survey.start(&context),
+                Action::Answer(AnswerValue::Nps(4)),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        let run = Saved {
+            survey_version: -2,
+            ..saved_at(state, 1_000)
+        };
+        let text = serde_json::to_string(&run).unwrap_or_default();
+        assert_eq!(read(&text), Some(run));
+        assert_eq!(read("{}"), None);
+        assert_eq!(read("not json"), None);
+    }
+
+    #[test]
     fn old_and_surplus_runs_are_forgotten_oldest_first() {
         let now = 100 * MAX_AGE_MS;
         let mut runs: Vec<(String, u64)> = (0..MAX_RUNS as u64 + 3)
