@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { chromium } from '../tools/node_modules/playwright-core/index.mjs';
+import { launch } from './support/browser.mjs';
 import { describe, sleep, startEndpoint } from './support/endpoint.mjs';
 
 const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -42,19 +42,7 @@ before(async () => {
     throw new Error('dist/ has no rapport.js; run `cargo xtask dist` first');
   }
   shop = await startShop();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launch();
 });
 
 after(async () => {
