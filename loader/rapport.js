@@ -314,7 +314,10 @@
         return guarded(function () {
           return module['default']({ module_or_path: base + WASM_FILE });
         }).then(function () {
-          whenDomReady(function () {
+          // A task of its own after the instantiation, so the two do not add up to one
+          // long task on the page's main thread.
+          whenDomReady(function () { window.setTimeout(connect, 0); });
+          function connect() {
             var queued = queue;
             queue = [];
             widget = module;
@@ -327,7 +330,7 @@
             } catch (error) {
               stop(error, false);
             }
-          });
+          }
         });
       })
       ['catch'](function (error) {

@@ -67,8 +67,14 @@ pub fn arm(trigger: Trigger, delay_ms: f64, watch: Option<&Element>) -> Armed {
         let _ = armed.resolve.call1(&JsValue::UNDEFINED, &JsValue::TRUE);
     };
     match trigger {
-        Trigger::Immediately | Trigger::Manual => fire_now(&armed),
-        Trigger::Delay => {
+        // "At once" is a zero-delay timer: the survey then renders in a task of its own, after
+        // the task that fetched and validated it, so neither blocks the page for long.
+        Trigger::Immediately | Trigger::Manual | Trigger::Delay => {
+            let delay_ms = if trigger == Trigger::Delay {
+                delay_ms
+            } else {
+                0.0
+            };
             // Whole milliseconds; beyond `i32::MAX` (24 days) is never in practice.
             #[allow(clippy::cast_possible_truncation)]
             let ms = delay_ms.clamp(0.0, f64::from(i32::MAX)) as i32;
