@@ -144,10 +144,10 @@ impl<'a> Renderer<'a> {
         let options = match step.kind {
             StepKind::RelationshipScreener => survey
                 .relationship_types()
-                .into_iter()
+                .iter()
                 .map(|t| OptionView {
                     label: self.text(&t.statement),
-                    id: t.id,
+                    id: t.id.clone(),
                 })
                 .collect(),
             _ => step

@@ -142,8 +142,8 @@ impl Aggregator {
                     }
                     StepKind::RelationshipScreener => survey
                         .relationship_types()
-                        .into_iter()
-                        .map(|t| t.id)
+                        .iter()
+                        .map(|t| t.id.clone())
                         .collect(),
                     StepKind::Consent => vec!["false".into(), "true".into()],
                     kind => kind
@@ -171,8 +171,8 @@ impl Aggregator {
         };
         let by_relationship = survey
             .relationship_types()
-            .into_iter()
-            .map(|t| (t.id, empty.clone()))
+            .iter()
+            .map(|t| (t.id.clone(), empty.clone()))
             .collect();
         Self {
             results: Results {

@@ -1,6 +1,8 @@
 //! Relationship types (how the customer sees their relationship with the shop) and how a
 //! customer's type is determined: explicit → rule → screener → default.
 
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
 use crate::definition::{RelationshipType, Survey};
@@ -46,19 +48,23 @@ pub struct Relationship {
     pub source: TypeSource,
 }
 
-/// The built-in taxonomy: Avery, Fournier & Wittenbraker (HBR 2014), in English and German.
+/// The built-in taxonomy: Avery, Fournier & Wittenbraker (HBR 2014), in English and German,
+/// built once on first use.
 #[must_use]
-pub fn builtin_types() -> Vec<RelationshipType> {
-    BUILTIN
-        .iter()
-        .map(
-            |(id, en, de, en_statement, de_statement)| RelationshipType {
-                id: (*id).to_owned(),
-                label: Text::from_pairs(&[("en", en), ("de", de)]),
-                statement: Text::from_pairs(&[("en", en_statement), ("de", de_statement)]),
-            },
-        )
-        .collect()
+pub fn builtin_types() -> &'static [RelationshipType] {
+    static TYPES: OnceLock<Vec<RelationshipType>> = OnceLock::new();
+    TYPES.get_or_init(|| {
+        BUILTIN
+            .iter()
+            .map(
+                |(id, en, de, en_statement, de_statement)| RelationshipType {
+                    id: (*id).to_owned(),
+                    label: Text::from_pairs(&[("en", en), ("de", de)]),
+                    statement: Text::from_pairs(&[("en", en_statement), ("de", de_statement)]),
+                },
+            )
+            .collect()
+    })
 }
 
 /// Ids of the built-in types, in order.
@@ -127,11 +133,11 @@ const BUILTIN: [BuiltinType; 6] = [
 impl Survey {
     /// The survey's taxonomy: its own types, or the built-in six.
     #[must_use]
-    pub fn relationship_types(&self) -> Vec<RelationshipType> {
+    pub fn relationship_types(&self) -> &[RelationshipType] {
         self.relationship
             .types
-            .clone()
-            .unwrap_or_else(builtin_types)
+            .as_deref()
+            .unwrap_or_else(|| builtin_types())
     }
 
     /// Whether `id` names a type of this survey's taxonomy.

@@ -81,8 +81,8 @@ fn field_type(
             }
             let ids = survey
                 .relationship_types()
-                .into_iter()
-                .map(|t| t.id)
+                .iter()
+                .map(|t| t.id.clone())
                 .collect();
             FieldType::OneOf(ids, "relationship type")
         }
@@ -140,8 +140,8 @@ fn field_type(
                 StepKind::RelationshipScreener => FieldType::OneOf(
                     survey
                         .relationship_types()
-                        .into_iter()
-                        .map(|t| t.id)
+                        .iter()
+                        .map(|t| t.id.clone())
                         .collect(),
                     "relationship type",
                 ),
