@@ -309,10 +309,17 @@
     var base = baseUrl(script.src);
     var options = readOptions(script);
 
+    // Fetch the wasm module while the glue loads, instead of after it: the glue then
+    // compiles the response as it streams in (WebAssembly.instantiateStreaming).
+    var wasm = base + WASM_FILE;
+    if (typeof window.fetch === 'function') {
+      wasm = window.fetch(wasm);
+      wasm['catch'](function () {}); // reported through the glue's init, not as unhandled
+    }
     import(base + GLUE_FILE)
       .then(function (module) {
         return guarded(function () {
-          return module['default']({ module_or_path: base + WASM_FILE });
+          return module['default']({ module_or_path: wasm });
         }).then(function () {
           // A task of its own after the instantiation, so the two do not add up to one
           // long task on the page's main thread.

@@ -6,7 +6,7 @@
 #   - apt:    chromium chromium-driver postgresql (and nodejs/npm if absent)
 #   - rustup: target wasm32-unknown-unknown, components clippy rustfmt
 #   - cargo:  wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock
-#   - npm:    tools/ (binaryen's wasm-opt, playwright-core, axe-core, ajv) via `npm ci` from tools/package-lock.json
+#   - npm:    tools/ (binaryen's wasm-opt, esbuild, playwright-core, axe-core, ajv) via `npm ci` from tools/package-lock.json
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -169,18 +169,28 @@ impl Config {
     /// [`BootError::Config`] naming the offending key, e.g.
     /// `context.order.totl: unknown field `totl`, expected one of …`, or a value out of range.
     pub fn parse(json: &str) -> BootResult<Self> {
-        let deserializer = &mut serde_json::Deserializer::from_str(json);
-        let config: Self = serde_path_to_error::deserialize(deserializer).map_err(|err| {
-            let path = err.path().to_string();
-            let inner = err.into_inner();
-            if path == "." || path.is_empty() {
-                BootError::Config(inner.to_string())
+        let value: Value =
+            serde_json::from_str(json).map_err(|err| BootError::Config(err.to_string()))?;
+        let config = Self::from_value(value.clone()).map_err(|err| {
+            let message = err.to_string();
+            let path = crate::locate::error_path(&value, |candidate| {
+                Self::from_value(candidate.clone()).is_err_and(|other| other.to_string() == message)
+            });
+            if path.is_empty() {
+                BootError::Config(message)
             } else {
-                BootError::Config(format!("{path}: {inner}"))
+                BootError::Config(format!("{path}: {message}"))
             }
         })?;
         config.check()?;
         Ok(config)
+    }
+
+    /// Deserializes without checks; one instance of serde's generic code for both the first
+    /// try and the retries of [`crate::locate::error_path`].
+    #[inline(never)]
+    fn from_value(value: Value) -> Result<Self, serde_json::Error> {
+        serde_json::from_value(value)
     }
 
     /// Checks the values serde cannot: ranges and theme names.
@@ -403,6 +413,11 @@ mod tests {
         let message = config_error(r#"{"mode": "popup"}"#);
         assert!(
             message.contains("mode: unknown variant `popup`"),
+            "{message}"
+        );
+        let message = config_error(r#"{"context": {"order": {"id": "A", "total": "12,50"}}}"#);
+        assert!(
+            message.contains("context.order.total: invalid type: string \"12,50\""),
             "{message}"
         );
         let message = config_error(r#"{"frequency": {"once_per_order": true, "dayz": 3}}"#);

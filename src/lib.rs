@@ -28,6 +28,7 @@ pub mod frequency;
 pub mod http;
 pub mod i18n;
 pub mod locale;
+mod locate;
 pub mod mount;
 pub mod panic;
 pub mod session;

@@ -1,8 +1,8 @@
 //! `cargo xtask dist`: the release build of the widget into `dist/`.
 //!
 //! Pipeline: `cargo build --profile wasm-release` → `wasm-bindgen --target web`
-//! → `wasm-opt -Oz` → content-hashed file names → the stable loader
-//! `rapport.js` (from `loader/rapport.js`) → demo page and surveys.
+//! → `wasm-opt -Oz` → `esbuild --minify` of the glue → content-hashed file names → the stable loader
+//! `rapport.js` (from `loader/rapport.js`, minified) → demo page and surveys.
 
 use std::env;
 use std::ffi::OsString;
@@ -60,8 +60,12 @@ pub fn run(root: &Path) -> Result<PathBuf> {
 
     let dist = root.join(DIST_DIR);
     recreate_dir(&dist)?;
-    let (glue_name, wasm_name) = write_hashed(&staging.join("rapport.js"), &optimized, &dist)?;
-    write_loader(root, &dist, &glue_name, &wasm_name)?;
+    let glue = staging.join("rapport.min.js");
+    minify(&tools, &staging.join("rapport.js"), &glue, Some("esm"))?;
+    let (glue_name, wasm_name) = write_hashed(&glue, &optimized, &dist)?;
+    let loader = staging.join("loader.js");
+    write_loader(root, &loader, &glue_name, &wasm_name)?;
+    minify(&tools, &loader, &dist.join("rapport.js"), None)?;
     copy_site(root, &dist)?;
     print_sizes(&dist, &["rapport.js", &glue_name, &wasm_name])?;
     step(&format!("dist ready: {}", dist.display()));
@@ -141,6 +145,26 @@ fn run_wasm_opt(tools: &Tools, input: &Path, output: &Path) -> Result<()> {
     )
 }
 
+/// Minifies a JavaScript file with esbuild: the wasm-bindgen glue (an ES module) and the
+/// loader (a classic script). Comments go; a one-line banner names the product and licence.
+fn minify(tools: &Tools, input: &Path, output: &Path, format: Option<&str>) -> Result<()> {
+    let mut command = Command::new(&tools.esbuild);
+    command
+        .arg(input)
+        .args([
+            "--minify",
+            "--target=es2017",
+            "--legal-comments=none",
+            "--log-level=warning",
+        ])
+        .arg("--banner:js=/*! Rapport survey widget · MIT licence */")
+        .arg(format!("--outfile={}", output.display()));
+    if let Some(format) = format {
+        command.arg(format!("--format={format}"));
+    }
+    run_command(&mut command)
+}
+
 /// Short hex digest of `bytes`, for cache-busting file names.
 fn short_hash(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -169,8 +193,9 @@ fn write_hashed(glue: &Path, wasm: &Path, dist: &Path) -> Result<(String, String
     Ok((glue_name, wasm_name))
 }
 
-/// Writes `dist/rapport.js` from the template `loader/rapport.js`.
-fn write_loader(root: &Path, dist: &Path, glue_name: &str, wasm_name: &str) -> Result<()> {
+/// Writes the loader (`output`, later minified to `dist/rapport.js`) from the template
+/// `loader/rapport.js`.
+fn write_loader(root: &Path, output: &Path, glue_name: &str, wasm_name: &str) -> Result<()> {
     let template_path = root.join("loader").join("rapport.js");
     let template = fs::read_to_string(&template_path)
         .with_context(|| format!("failed to read {}", template_path.display()))?;
@@ -185,7 +210,7 @@ fn write_loader(root: &Path, dist: &Path, glue_name: &str, wasm_name: &str) -> R
     let loader = template
         .replace(GLUE_PLACEHOLDER, glue_name)
         .replace(WASM_PLACEHOLDER, wasm_name);
-    write(&dist.join("rapport.js"), loader.as_bytes())
+    write(output, loader.as_bytes())
 }
 
 /// Copies the demo page (`index.html`, `demo/*`) and `surveys/*.json` into `dist`.

@@ -14,6 +14,8 @@ pub struct Tools {
     pub wasm_bindgen: PathBuf,
     /// `wasm-opt` from binaryen (the npm package in `tools/`, or PATH).
     pub wasm_opt: PathBuf,
+    /// `esbuild` (the npm package in `tools/`, or PATH), the JavaScript minifier.
+    pub esbuild: PathBuf,
 }
 
 impl Tools {
@@ -34,9 +36,14 @@ impl Tools {
             "`wasm-opt` not found in tools/node_modules/.bin or on PATH; run scripts/setup.sh \
              (it installs the pinned npm package `binaryen` into tools/)"
         })?;
+        let esbuild = find_program("esbuild", Some(&node_bin)).with_context(|| {
+            "`esbuild` not found in tools/node_modules/.bin or on PATH; run scripts/setup.sh \
+             (it installs the pinned npm package `esbuild` into tools/)"
+        })?;
         let tools = Self {
             wasm_bindgen,
             wasm_opt,
+            esbuild,
         };
         tools.check_wasm_bindgen_version(&root.join("Cargo.lock"))?;
         Ok(tools)
@@ -67,11 +74,13 @@ impl Tools {
             command_output(path, &["--version"]).unwrap_or_else(|err| format!("unknown ({err})"))
         };
         format!(
-            "{} ({}), {} ({})",
+            "{} ({}), {} ({}), {} ({})",
             self.wasm_bindgen.display(),
             version(&self.wasm_bindgen),
             self.wasm_opt.display(),
-            version(&self.wasm_opt)
+            version(&self.wasm_opt),
+            self.esbuild.display(),
+            version(&self.esbuild)
         )
     }
 }
