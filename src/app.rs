@@ -8,11 +8,11 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
-use crate::components::ending::Ending;
+use crate::components::ending::{ending, EndingProps};
 use crate::components::frame::Frame;
-use crate::components::navigation::Navigation;
-use crate::components::progress::Progress;
-use crate::components::step::Step;
+use crate::components::navigation::{navigation, NavigationProps};
+use crate::components::progress::{progress, ProgressProps};
+use crate::components::step::{step, StepProps};
 use crate::components::{HEADING_ID, HINT_ID};
 use crate::config::Mode;
 use crate::delivery;
@@ -136,16 +136,20 @@ pub(crate) fn App(props: &AppProps) -> Html {
 
     let (content, announcement) = match renderer.step() {
         None => {
-            let ending = renderer.ending();
-            let announcement = ending.title.clone();
+            let view = renderer.ending();
+            let announcement = view.title.clone();
             let on_close = closable.then(|| on_close.clone());
             (
-                html! { <Ending view={ending} {words} {on_close} /> },
+                ending(&EndingProps {
+                    view,
+                    words,
+                    on_close,
+                }),
                 announcement,
             )
         }
-        Some(step) => {
-            let progress = renderer.progress();
+        Some(view) => {
+            let position = renderer.progress();
             let onsubmit = on_msg.reform(|event: SubmitEvent| {
                 event.prevent_default();
                 Msg::Continue
@@ -159,28 +163,27 @@ pub(crate) fn App(props: &AppProps) -> Html {
             });
             let content = html! {
                 <>
-                    <Progress {progress} {words} />
+                    { progress(&ProgressProps { progress: position, words }) }
                     <form class="form" novalidate=true {onsubmit}>
-                        <Step
-                            key={step.id.clone()}
-                            view={Rc::new(step.clone())}
-                            draft={run.draft.clone()}
-                            invalid={run.hint.is_some()}
-                            {words}
-                            on_msg={on_msg.clone()}
-                        />
+                        { step(&StepProps {
+                            view: &view,
+                            draft: run.draft.clone(),
+                            invalid: run.hint.is_some(),
+                            words,
+                            on_msg: on_msg.clone(),
+                        }) }
                         { hint }
-                        <Navigation
-                            can_back={progress.position > 1}
-                            can_skip={!step.required && step.kind != rapport_survey::StepKind::Reassurance}
-                            last={progress.is_last()}
-                            {words}
-                            on_msg={on_msg.clone()}
-                        />
+                        { navigation(&NavigationProps {
+                            can_back: position.position > 1,
+                            can_skip: !view.required && view.kind != rapport_survey::StepKind::Reassurance,
+                            last: position.is_last(),
+                            words,
+                            on_msg: on_msg.clone(),
+                        }) }
                     </form>
                 </>
             };
-            (content, words.step_of(progress.position, progress.total))
+            (content, words.step_of(position.position, position.total))
         }
     };
     // Nothing is announced on the first render: the page did not ask for it.

@@ -5,8 +5,7 @@ use yew::prelude::*;
 
 use crate::view::OptionView;
 
-/// Properties of [`Choice`].
-#[derive(Properties, PartialEq)]
+/// What [`choice`] shows.
 pub struct ChoiceProps {
     /// Name of the input group (the step id).
     pub name: String,
@@ -21,8 +20,7 @@ pub struct ChoiceProps {
 }
 
 /// The option list.
-#[function_component]
-pub fn Choice(props: &ChoiceProps) -> Html {
+pub fn choice(props: &ChoiceProps) -> Html {
     let kind = if props.multiple { "checkbox" } else { "radio" };
     let options = props.options.iter().map(|option| {
         let onchange = {

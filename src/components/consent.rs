@@ -11,8 +11,7 @@ use crate::state::Msg;
 /// Id of the checkbox's visible label.
 const LABEL_ID: &str = "rapport-consent-label";
 
-/// Properties of [`Consent`].
-#[derive(Properties, PartialEq)]
+/// What [`consent`] shows.
 pub struct ConsentProps {
     /// Whether the box is ticked.
     pub given: bool,
@@ -29,8 +28,7 @@ pub struct ConsentProps {
 }
 
 /// The checkbox.
-#[function_component]
-pub fn Consent(props: &ConsentProps) -> Html {
+pub fn consent(props: &ConsentProps) -> Html {
     let onchange = props.on_msg.reform(|event: Event| {
         let given = event
             .target_dyn_into::<HtmlInputElement>()

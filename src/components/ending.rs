@@ -2,13 +2,12 @@
 
 use yew::prelude::*;
 
-use super::links::Links;
+use super::links::{links, LinksProps};
 use super::{BODY_ID, HEADING_ID};
 use crate::i18n::Words;
 use crate::view::EndingView;
 
-/// Properties of [`Ending`].
-#[derive(Properties, PartialEq)]
+/// What [`ending`] shows.
 pub struct EndingProps {
     /// What to show.
     pub view: EndingView,
@@ -16,13 +15,11 @@ pub struct EndingProps {
     pub words: &'static Words,
     /// Closes the survey; given for modal and slide-in surveys, which then show a Close
     /// button under the thanks.
-    #[prop_or_default]
     pub on_close: Option<Callback<()>>,
 }
 
 /// Title, text and help links of the ending.
-#[function_component]
-pub fn Ending(props: &EndingProps) -> Html {
+pub fn ending(props: &EndingProps) -> Html {
     let view = &props.view;
     let close = props.on_close.as_ref().map(|on_close| {
         let onclick = on_close.reform(|_: MouseEvent| ());
@@ -41,7 +38,7 @@ pub fn Ending(props: &EndingProps) -> Html {
             if let Some(body) = &view.body {
                 <p id={BODY_ID} class="body">{ body.clone() }</p>
             }
-            <Links links={view.links.clone()} words={props.words} />
+            { links(&LinksProps { links: view.links.clone(), words: props.words }) }
             { close }
         </div>
     }

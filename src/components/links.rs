@@ -5,8 +5,7 @@ use yew::prelude::*;
 use crate::i18n::Words;
 use crate::view::LinkView;
 
-/// Properties of [`Links`].
-#[derive(Properties, PartialEq)]
+/// What [`links`] shows.
 pub struct LinksProps {
     /// The links.
     pub links: Vec<LinkView>,
@@ -15,8 +14,7 @@ pub struct LinksProps {
 }
 
 /// The link list; nothing when there are no links.
-#[function_component]
-pub fn Links(props: &LinksProps) -> Html {
+pub fn links(props: &LinksProps) -> Html {
     if props.links.is_empty() {
         return html! {};
     }

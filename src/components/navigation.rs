@@ -5,8 +5,7 @@ use yew::prelude::*;
 use crate::i18n::Words;
 use crate::state::Msg;
 
-/// Properties of [`Navigation`].
-#[derive(Properties, PartialEq)]
+/// What [`navigation`] shows.
 pub struct NavigationProps {
     /// Whether there is a step to go back to.
     pub can_back: bool,
@@ -21,8 +20,7 @@ pub struct NavigationProps {
 }
 
 /// The buttons under a step.
-#[function_component]
-pub fn Navigation(props: &NavigationProps) -> Html {
+pub fn navigation(props: &NavigationProps) -> Html {
     let words = props.words;
     let on_back = props.on_msg.reform(|_: MouseEvent| Msg::Back);
     let on_skip = props.on_msg.reform(|_: MouseEvent| Msg::Skip);

@@ -5,8 +5,7 @@ use yew::prelude::*;
 use crate::i18n::Words;
 use crate::view::ProgressView;
 
-/// Properties of [`Progress`].
-#[derive(Properties, PartialEq)]
+/// What [`progress`] shows.
 pub struct ProgressProps {
     /// Where the customer stands.
     pub progress: ProgressView,
@@ -15,8 +14,7 @@ pub struct ProgressProps {
 }
 
 /// The progress line. The bar is decoration; the text says the same to screen readers.
-#[function_component]
-pub fn Progress(props: &ProgressProps) -> Html {
+pub fn progress(props: &ProgressProps) -> Html {
     let ProgressView { position, total } = props.progress;
     html! {
         <div class="progress">

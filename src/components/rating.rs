@@ -10,8 +10,7 @@ use super::HEADING_ID;
 use crate::state::Msg;
 use crate::view::ScaleView;
 
-/// Properties of [`Rating`].
-#[derive(Properties, PartialEq)]
+/// What [`rating`] shows.
 pub struct RatingProps {
     /// NPS, CSAT or CES.
     pub kind: StepKind,
@@ -30,8 +29,7 @@ pub struct RatingProps {
 }
 
 /// The rating scale.
-#[function_component]
-pub fn Rating(props: &RatingProps) -> Html {
+pub fn rating(props: &RatingProps) -> Html {
     let RatingProps {
         kind,
         scale,

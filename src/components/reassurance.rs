@@ -2,12 +2,11 @@
 
 use yew::prelude::*;
 
-use super::links::Links;
+use super::links::{links, LinksProps};
 use crate::i18n::Words;
 use crate::view::LinkView;
 
-/// Properties of [`Reassurance`].
-#[derive(Properties, PartialEq)]
+/// What [`reassurance`] shows.
 pub struct ReassuranceProps {
     /// Bullet points that apply.
     pub bullets: Vec<String>,
@@ -18,8 +17,7 @@ pub struct ReassuranceProps {
 }
 
 /// Bullets and help links.
-#[function_component]
-pub fn Reassurance(props: &ReassuranceProps) -> Html {
+pub fn reassurance(props: &ReassuranceProps) -> Html {
     let bullets = (!props.bullets.is_empty()).then(|| {
         html! {
             <ul class="bullets">
@@ -30,7 +28,7 @@ pub fn Reassurance(props: &ReassuranceProps) -> Html {
     html! {
         <>
             { bullets }
-            <Links links={props.links.clone()} words={props.words} />
+            { links(&LinksProps { links: props.links.clone(), words: props.words }) }
         </>
     }
 }

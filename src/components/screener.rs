@@ -4,12 +4,11 @@
 use rapport_survey::AnswerValue;
 use yew::prelude::*;
 
-use super::choice::Choice;
+use super::choice::{choice, ChoiceProps};
 use crate::state::Msg;
 use crate::view::OptionView;
 
-/// Properties of [`Screener`].
-#[derive(Properties, PartialEq)]
+/// What [`screener`] shows.
 pub struct ScreenerProps {
     /// Name of the radio group (the step id).
     pub name: String,
@@ -22,18 +21,15 @@ pub struct ScreenerProps {
 }
 
 /// The statement list.
-#[function_component]
-pub fn Screener(props: &ScreenerProps) -> Html {
+pub fn screener(props: &ScreenerProps) -> Html {
     let on_pick = props
         .on_msg
         .reform(|type_id| Msg::Draft(AnswerValue::RelationshipScreener(type_id)));
-    html! {
-        <Choice
-            name={props.name.clone()}
-            options={props.statements.clone()}
-            multiple={false}
-            chosen={props.chosen.clone().into_iter().collect::<Vec<_>>()}
-            {on_pick}
-        />
-    }
+    choice(&ChoiceProps {
+        name: props.name.clone(),
+        options: props.statements.clone(),
+        multiple: false,
+        chosen: props.chosen.clone().into_iter().collect(),
+        on_pick,
+    })
 }

@@ -1,26 +1,23 @@
 //! One step: its heading and text, and the control for its kind.
 
-use std::rc::Rc;
-
 use rapport_survey::{AnswerValue, StepKind};
 use yew::prelude::*;
 
-use super::choice::Choice;
-use super::consent::Consent;
-use super::rating::Rating;
-use super::reassurance::Reassurance;
-use super::screener::Screener;
-use super::text::TextAnswer;
+use super::choice::{choice, ChoiceProps};
+use super::consent::{consent, ConsentProps};
+use super::rating::{rating, RatingProps};
+use super::reassurance::{reassurance, ReassuranceProps};
+use super::screener::{screener, ScreenerProps};
+use super::text::{text_answer, TextAnswerProps};
 use super::{BODY_ID, HEADING_ID, HINT_ID};
 use crate::i18n::Words;
 use crate::state::Msg;
 use crate::view::StepView;
 
-/// Properties of [`Step`].
-#[derive(Properties, PartialEq)]
-pub struct StepProps {
+/// What [`step`] shows.
+pub struct StepProps<'a> {
     /// The step to show.
-    pub view: Rc<StepView>,
+    pub view: &'a StepView,
     /// The answer being given.
     pub draft: Option<AnswerValue>,
     /// Whether the hint under the step is shown (the control is then marked invalid).
@@ -32,8 +29,7 @@ pub struct StepProps {
 }
 
 /// The current step.
-#[function_component]
-pub fn Step(props: &StepProps) -> Html {
+pub fn step(props: &StepProps) -> Html {
     let StepProps {
         view,
         draft,
@@ -51,71 +47,61 @@ pub fn Step(props: &StepProps) -> Html {
     let described_by = describe(view.body.is_some(), *invalid);
     let pick = |wrap: fn(String) -> Msg| on_msg.reform(wrap);
     let control = match view.kind {
-        StepKind::Reassurance => html! {
-            <Reassurance bullets={view.bullets.clone()} links={view.links.clone()} {words} />
-        },
+        StepKind::Reassurance => reassurance(&ReassuranceProps {
+            bullets: view.bullets.clone(),
+            links: view.links.clone(),
+            words,
+        }),
         StepKind::Nps | StepKind::Csat | StepKind::Ces => match &view.scale {
-            Some(scale) => html! {
-                <Rating
-                    kind={view.kind}
-                    scale={scale.clone()}
-                    value={rating_of(draft.as_ref())}
-                    required={view.required}
-                    invalid={*invalid}
-                    described_by={described_by.clone()}
-                    on_msg={on_msg.clone()}
-                />
-            },
+            Some(scale) => rating(&RatingProps {
+                kind: view.kind,
+                scale: scale.clone(),
+                value: rating_of(draft.as_ref()),
+                required: view.required,
+                invalid: *invalid,
+                described_by: described_by.clone(),
+                on_msg: on_msg.clone(),
+            }),
             None => html! {},
         },
-        StepKind::SingleChoice => html! {
-            <Choice
-                name={view.id.clone()}
-                options={view.options.clone()}
-                multiple={false}
-                chosen={chosen_of(draft.as_ref())}
-                on_pick={pick(|id| Msg::Draft(AnswerValue::SingleChoice(id)))}
-            />
-        },
-        StepKind::MultiChoice => html! {
-            <Choice
-                name={view.id.clone()}
-                options={view.options.clone()}
-                multiple={true}
-                chosen={chosen_of(draft.as_ref())}
-                on_pick={pick(Msg::Toggle)}
-            />
-        },
-        StepKind::RelationshipScreener => html! {
-            <Screener
-                name={view.id.clone()}
-                statements={view.options.clone()}
-                chosen={chosen_of(draft.as_ref()).into_iter().next()}
-                on_msg={on_msg.clone()}
-            />
-        },
-        StepKind::Text => html! {
-            <TextAnswer
-                text={text_of(draft.as_ref())}
-                limit={view.text_limit}
-                placeholder={view.placeholder.clone()}
-                required={view.required}
-                invalid={*invalid}
-                described_by={described_by.clone()}
-                {words}
-                on_msg={on_msg.clone()}
-            />
-        },
-        StepKind::Consent => html! {
-            <Consent
-                given={matches!(draft, Some(AnswerValue::Consent(true)))}
-                required={view.required}
-                invalid={*invalid}
-                described_by={described_by.clone()}
-                {words}
-                on_msg={on_msg.clone()}
-            />
-        },
+        StepKind::SingleChoice => choice(&ChoiceProps {
+            name: view.id.clone(),
+            options: view.options.clone(),
+            multiple: false,
+            chosen: chosen_of(draft.as_ref()),
+            on_pick: pick(|id| Msg::Draft(AnswerValue::SingleChoice(id))),
+        }),
+        StepKind::MultiChoice => choice(&ChoiceProps {
+            name: view.id.clone(),
+            options: view.options.clone(),
+            multiple: true,
+            chosen: chosen_of(draft.as_ref()),
+            on_pick: pick(Msg::Toggle),
+        }),
+        StepKind::RelationshipScreener => screener(&ScreenerProps {
+            name: view.id.clone(),
+            statements: view.options.clone(),
+            chosen: chosen_of(draft.as_ref()).into_iter().next(),
+            on_msg: on_msg.clone(),
+        }),
+        StepKind::Text => text_answer(&TextAnswerProps {
+            text: text_of(draft.as_ref()),
+            limit: view.text_limit,
+            placeholder: view.placeholder.clone(),
+            required: view.required,
+            invalid: *invalid,
+            described_by: described_by.clone(),
+            words,
+            on_msg: on_msg.clone(),
+        }),
+        StepKind::Consent => consent(&ConsentProps {
+            given: matches!(draft, Some(AnswerValue::Consent(true))),
+            required: view.required,
+            invalid: *invalid,
+            described_by: described_by.clone(),
+            words,
+            on_msg: on_msg.clone(),
+        }),
     };
     let grouped = matches!(
         view.kind,
@@ -125,7 +111,7 @@ pub fn Step(props: &StepProps) -> Html {
     let step_id = view.id.clone();
     if grouped {
         html! {
-            <div {class} data-step={step_id}>
+            <div key={step_id.clone()} {class} data-step={step_id}>
                 <fieldset
                     class="group"
                     aria-describedby={described_by}
@@ -139,7 +125,7 @@ pub fn Step(props: &StepProps) -> Html {
         }
     } else {
         html! {
-            <div {class} data-step={step_id}>
+            <div key={step_id.clone()} {class} data-step={step_id}>
                 { heading }
                 { body }
                 { control }

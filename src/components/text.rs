@@ -11,8 +11,7 @@ use crate::state::Msg;
 /// Id of the character counter.
 pub const COUNTER_ID: &str = "rapport-counter";
 
-/// Properties of [`TextAnswer`].
-#[derive(Properties, PartialEq)]
+/// What [`text_answer`] shows.
 pub struct TextAnswerProps {
     /// The text typed so far.
     pub text: String,
@@ -33,8 +32,7 @@ pub struct TextAnswerProps {
 }
 
 /// The text area and its counter.
-#[function_component]
-pub fn TextAnswer(props: &TextAnswerProps) -> Html {
+pub fn text_answer(props: &TextAnswerProps) -> Html {
     let oninput = props.on_msg.reform(|event: InputEvent| {
         let text = event
             .target_dyn_into::<HtmlTextAreaElement>()
