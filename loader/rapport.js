@@ -33,6 +33,7 @@
   var TEXT_ATTRIBUTES = ['survey', 'endpoint', 'target', 'locale', 'mode', 'trigger'];
   var NUMBER_ATTRIBUTES = ['delay', 'sampling'];
   var JSON_ATTRIBUTES = ['context', 'frequency', 'theme', 'headers'];
+  var MAX_WAIT_MS = 3000; // longest wait for the page's load event before starting anyway
 
   var existing = window.rapport;
   if (existing && existing.loaded) {
@@ -296,12 +297,11 @@
     }
   }
 
-  function start() {
+  function start(script) {
     if (typeof window.WebAssembly !== 'object') {
       fail('this browser has no WebAssembly support; the survey is not shown');
       return;
     }
-    var script = findOwnScript();
     if (!script) {
       fail('cannot find the <script src=".../rapport.js"> element');
       return;
@@ -345,9 +345,39 @@
       });
   }
 
-  try {
-    start();
-  } catch (error) {
-    logError('unexpected error in the loader', error);
+  /**
+   * Calls `callback` once the page has loaded (its `load` event), so that the widget's
+   * download, compilation and first render never compete with the page's own loading; at the
+   * latest MAX_WAIT_MS after this script ran, so that a slow image does not hold the survey back.
+   * Commands (`rapport.show`, …) given meanwhile are queued.
+   */
+  function afterPageLoad(callback) {
+    if (document.readyState === 'complete') {
+      callback();
+      return;
+    }
+    var started = false;
+    function once() {
+      if (!started) {
+        started = true;
+        window.removeEventListener('load', once);
+        callback();
+      }
+    }
+    window.addEventListener('load', once);
+    window.setTimeout(once, MAX_WAIT_MS);
   }
+
+  var ownScript = null;
+  try {
+    ownScript = findOwnScript(); // now: document.currentScript is gone by the time start runs
+  } catch (ignored) {
+  }
+  afterPageLoad(function () {
+    try {
+      start(ownScript);
+    } catch (error) {
+      logError('unexpected error in the loader', error);
+    }
+  });
 })(window, document);
