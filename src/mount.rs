@@ -17,8 +17,8 @@ use crate::delivery::{Courier, DeliveryConfig};
 use crate::error::{describe, MountError};
 use crate::locale;
 
-/// The widget's styles (`styles/widget.css`), compiled in.
-pub const STYLES: &str = include_str!("../styles/widget.css");
+/// The widget's styles (`styles/widget.css`, minified by `build.rs`), compiled in.
+pub const STYLES: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.min.css"));
 
 /// A callback that receives the finished response.
 pub type ResponseCallback = Rc<dyn Fn(&Response)>;
@@ -257,4 +257,52 @@ fn style_sheet() -> Result<CssStyleSheet, MountError> {
         *cell.borrow_mut() = Some(sheet.clone());
         Ok(sheet)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::STYLES;
+
+    /// `styles/widget.css` without its comments.
+    fn source_rules() -> String {
+        let source = include_str!("../styles/widget.css");
+        let mut out = String::new();
+        let mut rest = source;
+        while let Some(start) = rest.find("/*") {
+            out.push_str(&rest[..start]);
+            rest = rest[start..]
+                .find("*/")
+                .map_or("", |end| &rest[start + end + 2..]);
+        }
+        out.push_str(rest);
+        out
+    }
+
+    #[test]
+    fn shipped_styles_are_minified_but_keep_every_rule() {
+        let source = source_rules();
+        assert!(!STYLES.contains("/*"), "comments left in the shipped CSS");
+        assert!(
+            STYLES.len() * 10 < source.len() * 9,
+            "not minified: {} bytes",
+            STYLES.len()
+        );
+        for brace in ['{', '}', '(', ')', '"'] {
+            assert_eq!(
+                STYLES.matches(brace).count(),
+                source.matches(brace).count(),
+                "{brace}"
+            );
+        }
+        // Whitespace that means something stays: inside calc() and between selector parts.
+        assert!(STYLES.contains("calc(100% - 2em)"));
+        let words = |css: &str| {
+            css.split_whitespace()
+                .flat_map(|w| w.split([';', ',', '{', '}']))
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(words(STYLES), words(&source));
+    }
 }
