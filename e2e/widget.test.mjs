@@ -201,6 +201,40 @@ test('the script tag alone shows the survey, in the page language', LIMIT, async
   await page.context().close();
 });
 
+test('a script tag inserted after the load event shows the survey; the load event did not wait', LIMIT, async () => {
+  server.responses.length = 0;
+  const url = server.page({
+    embed: 'after-load',
+    attributes: {
+      survey: SURVEY,
+      endpoint: '/responses',
+      target: '#rapport-survey',
+      locale: 'en',
+      context: context('just_buying'),
+    },
+  });
+  const page = await open(browser, url);
+  const widget = page.locator('[data-rapport-survey]');
+  await widget.locator('.heading').waitFor();
+  assert.equal(await widget.getAttribute('data-rapport-mode'), 'inline');
+  const timing = await page.evaluate(() => ({
+    load: performance.getEntriesByType('navigation')[0].loadEventStart,
+    loader: performance.getEntriesByType('resource')
+      .filter((entry) => entry.name.endsWith('/rapport.js'))
+      .map((entry) => entry.startTime),
+  }));
+  assert.equal(timing.loader.length, 1, 'rapport.js loaded once');
+  assert.ok(timing.loader[0] >= timing.load, `rapport.js requested at ${timing.loader[0]} ms, load event began at ${timing.load} ms`);
+  const seen = await walk(page, { by: 'mouse' });
+  assert.deepEqual(seen, ['reassure', 'satisfaction']);
+  await checkResponse({
+    answers: { satisfaction: 4 },
+    relationship: { type: 'just_buying', source: 'explicit' },
+  });
+  assertQuiet(page);
+  await page.context().close();
+});
+
 test('the JS API after load: show, a second show refused, close; push still works', LIMIT, async () => {
   const page = await open(browser, server.page({ embed: 'none' }));
   await page.waitForFunction(() => window.rapport && window.rapport.loaded === true);
