@@ -29,27 +29,16 @@ pub fn load(json: &str) -> Result<ValidSurvey, Vec<Problem>> {
 /// As [`load`].
 pub fn load_value(mut value: Value) -> Result<ValidSurvey, Vec<Problem>> {
     let mut problems = Vec::new();
-    let mut lists = Vec::new();
+    // Steps and endings are read one by one, so that every broken one is reported; the rest
+    // of the definition is read with empty lists in their place.
+    let mut steps = None;
+    let mut endings = None;
     if let Value::Object(map) = &mut value {
-        for key in ["steps", "endings"] {
-            if let Some(Value::Array(items)) = map.get_mut(key) {
-                let items = std::mem::take(items);
-                let parsed: Vec<Option<Value>> = items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, item)| {
-                        let path = format!("$.{key}[{i}]");
-                        match key {
-                            "steps" => check_item::<crate::definition::Step>(&path, &item),
-                            _ => check_item::<crate::definition::Ending>(&path, &item),
-                        }
-                        .map_err(|p| problems.push(p))
-                        .ok()
-                        .map(|()| item)
-                    })
-                    .collect();
-                lists.push((key, parsed));
-            }
+        if let Some(Value::Array(items)) = map.get_mut("steps") {
+            steps = Some(each("steps", std::mem::take(items), &mut problems));
+        }
+        if let Some(Value::Array(items)) = map.get_mut("endings") {
+            endings = Some(each("endings", std::mem::take(items), &mut problems));
         }
     }
     let mut survey: Survey = match from_value_at("$", value) {
@@ -62,23 +51,25 @@ pub fn load_value(mut value: Value) -> Result<ValidSurvey, Vec<Problem>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    for (key, items) in lists {
-        let items: Vec<Value> = items.into_iter().flatten().collect();
-        let result = match key {
-            "steps" => {
-                from_value_at("$.steps", Value::Array(items)).map(|steps| survey.steps = steps)
-            }
-            _ => from_value_at("$.endings", Value::Array(items)).map(|e| survey.endings = e),
-        };
-        if let Err(problem) = result {
-            return Err(vec![problem]);
-        }
+    if let Some(steps) = steps {
+        survey.steps = steps;
+    }
+    if let Some(endings) = endings {
+        survey.endings = endings;
     }
     validate(survey)
 }
 
-fn check_item<T: DeserializeOwned>(path: &str, item: &Value) -> Result<(), Problem> {
-    from_value_at::<T>(path, item.clone()).map(|_| ())
+/// Reads each item of the list `key`; a broken one becomes a problem at `$.key[i]`.
+fn each<T: DeserializeOwned>(key: &str, items: Vec<Value>, problems: &mut Vec<Problem>) -> Vec<T> {
+    let mut parsed = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        match from_value_at(&format!("$.{key}[{i}]"), item) {
+            Ok(one) => parsed.push(one),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    parsed
 }
 
 /// Deserializes `value`, locating an error under `prefix` (e.g. `$.steps[2]`).
