@@ -316,6 +316,14 @@
       wasm = window.fetch(wasm);
       wasm['catch'](function () {}); // reported through the glue's init, not as unhandled
     }
+    // Likewise the script tag's survey (unless it waits for `rapport.show()`): its round trip
+    // then overlaps the widget's download instead of following it.
+    var survey = null;
+    if (typeof window.fetch === 'function' && typeof options.survey === 'string' &&
+        options.trigger !== 'manual') {
+      survey = { url: options.survey, response: window.fetch(options.survey) };
+      survey.response['catch'](function () {}); // reported by the widget, not as unhandled
+    }
     import(base + GLUE_FILE)
       .then(function (module) {
         return guarded(function () {
@@ -329,6 +337,9 @@
             queue = [];
             widget = module;
             try {
+              if (survey) {
+                module.prefetched(survey.url, survey.response);
+              }
               module.connect(options, function onPanic(message) {
                 // The widget has logged the error; the trap that follows is contained above.
                 panicked = true;

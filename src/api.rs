@@ -53,6 +53,16 @@ pub fn connect(base: JsValue, on_panic: JsValue, queue: JsValue) {
     }
 }
 
+/// Hands over the loader's early `fetch(url)` of the script tag's survey, started while the
+/// widget was downloading; the survey download takes it instead of fetching `url` again.
+/// Anything but a promise is ignored.
+#[wasm_bindgen]
+pub fn prefetched(url: String, response: JsValue) {
+    if let Ok(response) = response.dyn_into::<js_sys::Promise>() {
+        crate::http::prefetched(url, response);
+    }
+}
+
 /// Runs one command: `['show', options]`, `['close']`.
 #[wasm_bindgen]
 pub fn command(command: JsValue) {

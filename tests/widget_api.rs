@@ -311,6 +311,40 @@ async fn errors_reach_on_error_with_a_code() {
     assert!(!rapport::display::busy());
 }
 
+#[wasm_bindgen_test]
+async fn the_loaders_early_fetch_of_the_survey_is_taken_once() {
+    clear_storage();
+    let target = new_element("prefetch-target");
+    // Nothing serves this URL: only the handed-over response can provide the survey.
+    let url = "/nothing-here/prefetched-survey.json";
+    let init = web_sys::ResponseInit::new();
+    init.set_status(200);
+    let response = match web_sys::Response::new_with_opt_str_and_init(Some(NPS_SURVEY), &init) {
+        Ok(response) => response,
+        Err(err) => panic!("Response: {err:?}"),
+    };
+    api::prefetched(url.into(), js_sys::Promise::resolve(&response).into());
+    let show = format!(r##"{{"survey": "{url}", "locale": "en", "target": "#prefetch-target"}}"##);
+    api::show(options(&show, &[]));
+    let host = shown_host().await;
+    assert_eq!(host.parent_element().as_ref(), Some(&target));
+    api::close();
+    gone(&host).await;
+
+    // Taken once: the next show of that URL fetches it, which fails here.
+    let errors = ConsoleErrors::capture();
+    let on_error = Recorder::new();
+    api::show(options(&show, &[("onError", &on_error)]));
+    let error = calls(&on_error, 1).await.remove(0);
+    drop(errors);
+    assert_eq!(
+        get(&error, "code").as_string().as_deref(),
+        Some("survey_unavailable")
+    );
+    assert!(page_host().is_none());
+    target.remove();
+}
+
 // ---- modes ---------------------------------------------------------------------------------
 
 #[wasm_bindgen_test]
