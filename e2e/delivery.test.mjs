@@ -168,11 +168,16 @@ test('the endpoint is down while the customer answers; it comes up; the next pag
     await endpoint.up();
     const next = await openPage(context, plainPage(endpoint));
     // (Once the lease of what the closed page handed to the browser has run out: 15 s.)
-    await endpoint.waitFor((e) => e.accepted().length === 1, { timeout: 30_000, what: 'the delivery' });
+    await endpoint.waitFor((e) => e.accepted().length >= 1, { timeout: 30_000, what: 'the delivery' });
     await outboxEmptied(next);
     await sleep(1_000);
-    assert.equal(endpoint.posts.length, 1);
-    const [post] = endpoint.posts;
+    // The closed page handed the response to the browser (`keepalive`) as it went; when that
+    // request reaches the port only after it is up again, it arrives too, and the next page,
+    // which cannot know, sends it once more after the lease: at least once, never as two
+    // different responses.
+    assert.ok([1, 2].includes(endpoint.posts.length), `posts: ${endpoint.posts.length}`);
+    assert.equal(new Set(endpoint.posts.map((p) => p.key)).size, 1, 'one Idempotency-Key');
+    const post = endpoint.posts.at(-1);
     assert.equal(post.json.status, 'complete');
     assert.deepEqual(post.json.answers, { nps: { kind: 'nps', value: 3 }, csat: { kind: 'csat', value: 2 } });
   }));
