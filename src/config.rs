@@ -171,10 +171,13 @@ impl Config {
     pub fn parse(json: &str) -> BootResult<Self> {
         let value: Value =
             serde_json::from_str(json).map_err(|err| BootError::Config(err.to_string()))?;
-        let config = Self::from_value(value.clone()).map_err(|err| {
+        let config = Self::from_value(value).map_err(|err| {
             let message = err.to_string();
+            // Only after a failure: the text is read again rather than the value kept (a
+            // copy of every configuration, inline survey included, on the happy path).
+            let value = serde_json::from_str(json).unwrap_or(Value::Null);
             let path = crate::locate::error_path(&value, |candidate| {
-                Self::from_value(candidate.clone()).is_err_and(|other| other.to_string() == message)
+                Self::from_value(candidate).is_err_and(|other| other.to_string() == message)
             });
             if path.is_empty() {
                 BootError::Config(message)

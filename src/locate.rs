@@ -20,13 +20,13 @@ enum Step {
 /// element of `value` whose removal makes `still_fails` false, i.e. the place the error lies.
 ///
 /// `still_fails(candidate)` tells whether deserializing `candidate` still gives the same error.
-pub fn error_path(value: &Value, still_fails: impl Fn(&Value) -> bool) -> String {
+pub fn error_path(value: &Value, still_fails: impl Fn(Value) -> bool) -> String {
     let mut path: Vec<Step> = Vec::new();
     while let Some(node) = lookup(value, &path) {
         let culprit = children(node).into_iter().find(|child| {
             let mut candidate = value.clone();
             remove(&mut candidate, &path, child);
-            !still_fails(&candidate)
+            !still_fails(candidate)
         });
         match culprit {
             Some(child) => path.push(child),
@@ -103,10 +103,14 @@ mod tests {
     use serde_json::json;
 
     /// Fails while any object anywhere has the key `bad`.
-    fn has_bad(value: &Value) -> bool {
+    fn has_bad(value: Value) -> bool {
+        contains_bad(&value)
+    }
+
+    fn contains_bad(value: &Value) -> bool {
         match value {
-            Value::Object(map) => map.contains_key("bad") || map.values().any(has_bad),
-            Value::Array(items) => items.iter().any(has_bad),
+            Value::Object(map) => map.contains_key("bad") || map.values().any(contains_bad),
+            Value::Array(items) => items.iter().any(contains_bad),
             _ => false,
         }
     }

@@ -1,7 +1,7 @@
 //! One customer's run of a survey as the receiver sees it: the response id, when it started,
 //! the locale shown — what [`ResponseMeta`] needs besides the answers.
 
-use rapport_survey::ResponseMeta;
+use rapport_survey::{uuid_v4, ResponseMeta};
 use wasm_bindgen::JsValue;
 
 /// The widget version written into every response.
@@ -88,31 +88,9 @@ fn fallback_bytes() -> [u8; 16] {
     bytes
 }
 
-/// Formats 16 random bytes as a UUID v4 (RFC 9562: version and variant bits set).
-#[must_use]
-pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formats_a_version_4_uuid() {
-        assert_eq!(uuid_v4([0xff; 16]), "ffffffff-ffff-4fff-bfff-ffffffffffff");
-        assert_eq!(uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
-    }
 
     #[test]
     fn meta_carries_the_session() {

@@ -36,18 +36,7 @@ impl Default for Customer {
 /// A random UUID v4.
 #[must_use]
 pub fn uuid() -> String {
-    let mut bytes: [u8; 16] = rand::thread_rng().gen();
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex = hex::encode(bytes);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    rapport_survey::uuid_v4(rand::thread_rng().gen())
 }
 
 /// The run after the customer answered (up to) `steps` steps; `None` = to the end.

@@ -39,7 +39,7 @@ pub use engine::{Action, EngineError, Progress, RunState};
 pub use load::{load, load_value};
 pub use relationship::{Relationship, TypeSource};
 pub use response::{
-    NpsCategory, Purchase, Response, ResponseMeta, Scores, Status, PAYLOAD_VERSION,
+    uuid_v4, NpsCategory, Purchase, Response, ResponseMeta, Scores, Status, PAYLOAD_VERSION,
 };
 pub use text::Text;
 pub use validate::{validate, Problem, ProblemCode, ValidSurvey};

@@ -13,6 +13,23 @@ use crate::validate::{Problem, ProblemCode, ValidSurvey};
 /// Version of the payload format; raised on any incompatible change.
 pub const PAYLOAD_VERSION: u32 = 1;
 
+/// Formats 16 random bytes as a UUID v4 (RFC 9562: version and variant bits set): the
+/// widget's response ids, the collector's sample and scratch ids.
+#[must_use]
+pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
 /// The payload posted to the endpoint. See `schema/response.schema.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -358,4 +375,15 @@ fn is_timestamp(value: &str) -> bool {
         && b[16] == b':'
         && digits(17..19)
         && (value.ends_with(['Z', 'z']) || value[19..].contains(['+', '-']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uuid_v4;
+
+    #[test]
+    fn formats_a_version_4_uuid() {
+        assert_eq!(uuid_v4([0xff; 16]), "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        assert_eq!(uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
+    }
 }
