@@ -43,21 +43,38 @@ stop() {
 }
 trap stop EXIT INT TERM
 
-# A free port: try random ones until nothing listens there.
+# A free port, below the kernel's ephemeral range (32768+ here), so that no outgoing connection
+# holds it as its local port; a port that still turns out taken makes us try another one.
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-PORT=""
-for candidate in $(shuf -i 20000-60000 -n 50); do
-  if port_free "$candidate"; then PORT="$candidate"; break; fi
-done
-[ -n "$PORT" ] || { log "error: no free port found"; exit 1; }
+pick_port() {
+  local candidate
+  for candidate in $(shuf -i 20000-32000 -n 50); do
+    if port_free "$candidate"; then echo "$candidate"; return 0; fi
+  done
+  return 1
+}
 
 "${as_pg[@]}" "$PG_BIN/initdb" -D "$DIR/data" -U rapport -A trust -E UTF8 --no-sync >"$DIR/initdb.log" 2>&1 \
   || { cat "$DIR/initdb.log" >&2; exit 1; }
 # fsync and synchronous_commit keep their durable defaults: the benchmark and the crash
 # tests measure durable commits.
-"${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 \
-  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DIR -c max_connections=300" start >/dev/null \
-  || { cat "$DIR/server.log" >&2; exit 1; }
+PORT=""
+for attempt in 1 2 3 4 5; do
+  candidate="$(pick_port)" || { log "error: no free port found"; exit 1; }
+  if "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $candidate -k $DIR -c max_connections=300" start >/dev/null; then
+    PORT="$candidate"
+    break
+  fi
+  if grep -q "Address already in use" "$DIR/server.log"; then
+    log "port $candidate was taken meanwhile (attempt $attempt); trying another"
+    : >"$DIR/server.log"
+    continue
+  fi
+  cat "$DIR/server.log" >&2
+  exit 1
+done
+[ -n "$PORT" ] || { cat "$DIR/server.log" >&2; log "error: PostgreSQL found no free port in 5 attempts"; exit 1; }
 
 export RAPPORT_PG_URL="postgres://rapport@127.0.0.1:$PORT/postgres"
 log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT (data in $DIR); RAPPORT_PG_URL=$RAPPORT_PG_URL"

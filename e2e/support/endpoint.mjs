@@ -62,9 +62,17 @@ export async function startEndpoint() {
       server.closeAllConnections();
       await new Promise((done) => server.close(() => done()));
     },
-    /** Listens again, on the same port. */
+    /** Listens again, on the same port (retrying for up to 5 s if it is briefly taken). */
     async up() {
-      await listen(port);
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await listen(port);
+          return;
+        } catch (error) {
+          if (error.code !== 'EADDRINUSE' || attempt >= 50) throw error;
+          await sleep(100);
+        }
+      }
     },
     async close() {
       if (server.listening) {
