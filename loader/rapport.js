@@ -372,7 +372,9 @@
       if (!started) {
         started = true;
         window.removeEventListener('load', once);
-        callback();
+        // A task of its own: not inside the page's load event dispatch, which often shares
+        // its task with the end of parsing and the first layout.
+        window.setTimeout(callback, 0);
       }
     }
     window.addEventListener('load', once);
