@@ -18,7 +18,7 @@
 //! `survey_url`). Unknown keys are rejected, so a typo does not go unnoticed. The callbacks
 //! (`onStep`, …) are functions and travel separately ([`crate::callbacks`]).
 
-use std::collections::BTreeMap;
+use rapport_survey::map::SmallMap;
 
 use rapport_survey::Context;
 use serde::Deserialize;
@@ -45,7 +45,7 @@ pub struct Config {
     /// Extra request headers for the POST to the endpoint (e.g. an API key of the shop's
     /// collector).
     #[serde(default)]
-    pub headers: BTreeMap<String, String>,
+    pub headers: SmallMap<String, String>,
     /// How the survey appears; default: `inline` with a `target`, else `slide_in`.
     #[serde(default)]
     pub mode: Option<Mode>,
@@ -68,7 +68,7 @@ pub struct Config {
     /// Values of the widget's CSS custom properties, by name without `--rapport-`
     /// (`brand`, `radius`, `font`, …; see [`theme::PROPERTIES`]).
     #[serde(default)]
-    pub theme: BTreeMap<String, String>,
+    pub theme: SmallMap<String, String>,
     /// The locale to show, e.g. `de`; else the page's `<html lang>`, the browser's language,
     /// and the survey's default, in that order.
     #[serde(default)]

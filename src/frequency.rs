@@ -6,7 +6,7 @@
 //! reload does not roll the dice again (until the rate changes). When storage is unavailable
 //! (private mode, blocked by the browser, full), nothing is capped and the draw is made anew.
 
-use std::collections::BTreeMap;
+use rapport_survey::map::SmallMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -31,7 +31,7 @@ pub struct Rules {
 pub struct Record {
     /// Order ids the survey was shown for, with when (milliseconds since 1970).
     #[serde(default)]
-    pub orders: BTreeMap<String, f64>,
+    pub orders: SmallMap<String, f64>,
     /// When the survey was last shown.
     #[serde(default)]
     pub last_shown: Option<f64>,
@@ -42,7 +42,7 @@ pub struct Record {
     /// unfinished run is continued on the next page of the same order, but not one the
     /// customer dismissed.
     #[serde(default)]
-    pub dismissed: BTreeMap<String, f64>,
+    pub dismissed: SmallMap<String, f64>,
 }
 
 /// A sampling draw: at which rate, and whether this browser is in.
@@ -140,7 +140,7 @@ impl Record {
 }
 
 /// Adds `order` to `orders`, keeping the [`MAX_ORDERS`] most recent.
-fn remember(orders: &mut BTreeMap<String, f64>, order: &str, now: f64) {
+fn remember(orders: &mut SmallMap<String, f64>, order: &str, now: f64) {
     orders.insert(order.to_owned(), now);
     while orders.len() > MAX_ORDERS {
         let oldest = orders

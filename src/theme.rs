@@ -2,7 +2,7 @@
 //! set on the widget's host element through the CSS object model, which a strict
 //! Content-Security-Policy allows (no `style` attribute is written).
 
-use std::collections::BTreeMap;
+use rapport_survey::map::SmallMap;
 
 use web_sys::HtmlElement;
 
@@ -37,7 +37,7 @@ pub fn property(name: &str) -> Option<String> {
 
 /// Sets the theme's custom properties on `host`; unknown names are skipped (the
 /// configuration check reports them).
-pub fn apply(host: &HtmlElement, theme: &BTreeMap<String, String>) {
+pub fn apply(host: &HtmlElement, theme: &SmallMap<String, String>) {
     let style = host.style();
     for (name, value) in theme {
         let Some(property) = property(name) else {

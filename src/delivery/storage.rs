@@ -7,8 +7,8 @@
 //! keeps working on the values it wrote either way; only persistence across pages is lost.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
+use rapport_survey::map::SmallMap;
 use web_sys::Storage;
 
 /// Prefixes of the keys [`set`] may drop to make room, least important first.
@@ -16,7 +16,7 @@ const EXPENDABLE: [&str; 2] = [super::outbox::KEPT_PREFIX, super::resume::PREFIX
 
 thread_local! {
     /// Values the browser would not store.
-    static MEMORY: RefCell<BTreeMap<String, String>> = const { RefCell::new(BTreeMap::new()) };
+    static MEMORY: RefCell<SmallMap<String, String>> = const { RefCell::new(SmallMap::new()) };
 }
 
 /// Where a value ended up.

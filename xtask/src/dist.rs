@@ -133,11 +133,12 @@ fn run_wasm_bindgen(tools: &Tools, wasm: &Path, out_dir: &Path) -> Result<()> {
     )
 }
 
-/// Shrinks the wasm module with `wasm-opt -Oz`.
+/// Shrinks the wasm module with `wasm-opt -Oz`, repeated until it stops shrinking
+/// (`--converge`: −0.6 KB gzip for a few more seconds of build).
 fn run_wasm_opt(tools: &Tools, input: &Path, output: &Path) -> Result<()> {
     run_command(
         Command::new(&tools.wasm_opt)
-            .args(["-Oz", "--strip-debug", "--strip-producers"])
+            .args(["-Oz", "--converge", "--strip-debug", "--strip-producers"])
             .args(WASM_OPT_FEATURES)
             .arg(input)
             .arg("-o")

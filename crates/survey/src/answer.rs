@@ -1,7 +1,5 @@
 //! Typed answers and the check of an answer against its step.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::definition::{Step, StepKind, Survey};
@@ -32,7 +30,7 @@ pub enum AnswerValue {
 }
 
 /// Answers by step id.
-pub type Answers = BTreeMap<String, AnswerValue>;
+pub type Answers = crate::map::SmallMap<String, AnswerValue>;
 
 impl AnswerValue {
     /// The step kind this answer belongs to.

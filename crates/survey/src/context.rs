@@ -1,8 +1,8 @@
 //! The purchase context a shop passes to the widget: order, customer, business, extras.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
+
+use crate::map::SmallMap;
 
 /// What the shop knows about this purchase. Every field is optional.
 ///
@@ -36,8 +36,8 @@ pub struct Context {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// Free attributes for researcher rules, readable as `extra.<name>`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub extra: BTreeMap<String, ExtraValue>,
+    #[serde(default, skip_serializing_if = "SmallMap::is_empty")]
+    pub extra: SmallMap<String, ExtraValue>,
 }
 
 /// The order just placed.

@@ -25,6 +25,7 @@ pub mod context;
 pub mod definition;
 pub mod engine;
 pub mod load;
+pub mod map;
 pub mod relationship;
 pub mod response;
 #[cfg(feature = "schema")]

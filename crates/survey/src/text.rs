@@ -4,15 +4,15 @@
 //! context and earlier answers with placeholders such as `{order.id}` or `{answers.nps}`; they
 //! are always rendered to plain text, never to HTML. `{{` and `}}` stand for literal braces.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
+
+use crate::map::SmallMap;
 
 /// A text in several locales, e.g. `{"en": "Thank you!", "de": "Danke!"}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
-pub struct Text(pub BTreeMap<String, String>);
+pub struct Text(pub SmallMap<String, String>);
 
 impl Text {
     /// The text in `locale`, else in `fallback`, else any text at all, else `""`.

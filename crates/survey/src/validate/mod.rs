@@ -6,7 +6,7 @@
 mod conditions;
 mod problem;
 
-use std::collections::BTreeMap;
+use crate::map::SmallMap;
 
 pub use problem::{Problem, ProblemCode};
 
@@ -123,7 +123,7 @@ impl Checker<'_> {
                 "a survey needs at least one step",
             );
         }
-        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut seen: SmallMap<&str, usize> = SmallMap::new();
         for (i, step) in s.steps.iter().enumerate() {
             let path = format!("$.steps[{i}]");
             if let Some(first) = seen.insert(&step.id, i) {
