@@ -278,7 +278,9 @@ async fn run(id: u32, mut config: Config, callbacks: Rc<Callbacks>) -> BootResul
     }
 }
 
-/// Fetches (or takes) the survey definition and validates it.
+/// Fetches (or takes) the survey definition and validates it, in a task of its own: not in
+/// the one that read the configuration and received the definition, so that the two do not
+/// add up to a long task.
 async fn load(config: &mut Config) -> BootResult<ValidSurvey> {
     match config.take_survey()? {
         SurveySource::Url(url) => {
@@ -286,9 +288,13 @@ async fn load(config: &mut Config) -> BootResult<ValidSurvey> {
                 Ok(json) => json,
                 Err(source) => return Err(BootError::Fetch { url, source }),
             };
+            trigger::next_task().await;
             rapport_survey::load(&json)
         }
-        SurveySource::Inline(value) => rapport_survey::load_value(value),
+        SurveySource::Inline(value) => {
+            trigger::next_task().await;
+            rapport_survey::load_value(value)
+        }
     }
     .map_err(BootError::InvalidSurvey)
 }

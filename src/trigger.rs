@@ -115,6 +115,23 @@ pub fn arm(trigger: Trigger, delay_ms: f64, watch: Option<&Element>) -> Armed {
     armed
 }
 
+/// Resolves in a later task of the page's event loop (a zero-delay timer), so that the work
+/// before and after it are two tasks: the page can handle input and paint in between, and
+/// neither grows into a long task on a slow device.
+pub async fn next_task() {
+    let promise = Promise::new(&mut |resolve, _reject| {
+        let timer = web_sys::window().and_then(|window| {
+            window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+                .ok()
+        });
+        if timer.is_none() {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 type Observed = (
     IntersectionObserver,
     Closure<dyn FnMut(Array, IntersectionObserver)>,
