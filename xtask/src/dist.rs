@@ -2,18 +2,16 @@
 //!
 //! Pipeline: `cargo build --profile wasm-release` → `wasm-bindgen --target web`
 //! → `wasm-opt -Os` → `esbuild --minify` of the glue → content-hashed file names → the stable loader
-//! `rapport.js` (from `loader/rapport.js`, minified) → demo page and surveys.
+//! `rapport.js` (from `loader/rapport.js`, minified) → demo page and surveys → `.gz` and `.br`
+//! siblings of every text and wasm file ([`crate::compress`]).
 
 use std::env;
 use std::ffi::OsString;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{bail, Context, Result};
-use flate2::write::GzEncoder;
-use flate2::Compression;
 use sha2::{Digest, Sha256};
 
 use crate::tools::Tools;
@@ -68,6 +66,8 @@ pub fn run(root: &Path) -> Result<PathBuf> {
     minify(&tools, &loader, &dist.join("rapport.js"), None)?;
     copy_site(root, &dist)?;
     print_sizes(&dist, &["rapport.js", &glue_name, &wasm_name])?;
+    let siblings = crate::compress::precompress(&dist)?;
+    step(&format!("precompressed: {siblings} .gz/.br siblings"));
     step(&format!("dist ready: {}", dist.display()));
     Ok(dist)
 }
@@ -302,9 +302,7 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 
 /// Size of `bytes` after gzip at the best compression level.
 fn gzip_len(bytes: &[u8]) -> Result<usize> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
-    encoder.write_all(bytes)?;
-    Ok(encoder.finish()?.len())
+    Ok(crate::compress::gzip(bytes)?.len())
 }
 
 /// Deletes `dir` if present and creates it empty.

@@ -4,6 +4,7 @@
 //!   `wasm-bindgen` and `wasm-opt`, and writes a deployable `dist/` folder.
 //! * `cargo xtask schema` writes the JSON Schemas in `schema/`.
 
+mod compress;
 mod dist;
 mod schema;
 mod tools;

@@ -736,6 +736,63 @@ async fn responses_from_a_signed_link_are_stored_as_verified() {
 }
 
 #[tokio::test]
+async fn dist_files_are_sent_precompressed_to_browsers_that_accept_it() {
+    let dist = tempfile::tempdir().unwrap();
+    let wasm = dist.path().join("rapport_bg-0a1b2c.wasm");
+    std::fs::write(&wasm, b"\0asm the module").unwrap();
+    // The siblings `cargo xtask dist` writes; their bytes stand in for the compressed ones.
+    std::fs::write(
+        dist.path().join("rapport_bg-0a1b2c.wasm.br"),
+        b"brotli bytes",
+    )
+    .unwrap();
+    std::fs::write(dist.path().join("rapport_bg-0a1b2c.wasm.gz"), b"gzip bytes").unwrap();
+    std::fs::write(dist.path().join("demo.js"), b"console.log(1)").unwrap();
+    let app = TestApp::with(
+        Backend::Sqlite,
+        rapport_collector::Settings {
+            dist: Some(dist.path().to_owned()),
+            ..settings()
+        },
+    )
+    .await
+    .unwrap();
+    let get = |path: &str, accept: Option<&str>| {
+        let mut request = Request::get(path);
+        if let Some(accept) = accept {
+            request = request.header("accept-encoding", accept);
+        }
+        request.body(Body::empty()).unwrap()
+    };
+
+    let (status, headers, body) = app
+        .send(get("/rapport_bg-0a1b2c.wasm", Some("gzip, deflate, br")))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-encoding"], "br");
+    assert_eq!(headers["content-type"], "application/wasm");
+    assert_eq!(headers["vary"], "accept-encoding");
+    assert_eq!(
+        headers["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(body, b"brotli bytes");
+
+    let (_, headers, body) = app.send(get("/rapport_bg-0a1b2c.wasm", Some("gzip"))).await;
+    assert_eq!(headers["content-encoding"], "gzip");
+    assert_eq!(body, b"gzip bytes");
+
+    // No Accept-Encoding, or a file without siblings: the file itself.
+    let (_, headers, body) = app.send(get("/rapport_bg-0a1b2c.wasm", None)).await;
+    assert!(!headers.contains_key("content-encoding"), "{headers:?}");
+    assert_eq!(body, b"\0asm the module");
+    let (status, headers, body) = app.send(get("/demo.js", Some("br, gzip"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!headers.contains_key("content-encoding"), "{headers:?}");
+    assert_eq!(body, b"console.log(1)");
+}
+
+#[tokio::test]
 async fn dist_is_served_with_the_csp_and_unknown_paths_are_404() {
     let dist = tempfile::tempdir().unwrap();
     std::fs::write(dist.path().join("index.html"), "<!doctype html><p>shop</p>").unwrap();

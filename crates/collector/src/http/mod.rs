@@ -94,8 +94,14 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limit));
     router = match state.settings().dist.clone() {
+        // The `.br`/`.gz` siblings `cargo xtask dist` writes are sent to browsers that accept
+        // them (with `Content-Encoding` and `Vary: Accept-Encoding`): the widget travels
+        // compressed without being compressed on every request.
         Some(dist) => router.fallback_service(
-            ServeDir::new(dist).fallback(axum::routing::any(not_found).with_state(())),
+            ServeDir::new(dist)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(axum::routing::any(not_found).with_state(())),
         ),
         None => router.fallback(not_found),
     };

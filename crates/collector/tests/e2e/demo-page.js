@@ -98,7 +98,13 @@ async function answerStep(survey) {
   page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
   const posted = page.waitForResponse((r) => r.request().method() === 'POST'
     && r.url().endsWith('/demo/responses'), { timeout: 60000 });
+  // The widget's module travels compressed: the collector sends the sibling `cargo xtask dist`
+  // wrote for the encodings Chromium accepts.
+  const wasm = page.waitForResponse((r) => /\/rapport_bg-[0-9a-f]+\.wasm$/.test(r.url()), { timeout: 30000 });
   await page.goto(`${base}/`);
+  const wasmEncoding = (await wasm).headers()['content-encoding'];
+  check(wasmEncoding === 'br' || wasmEncoding === 'gzip', `the wasm was sent with content-encoding ${wasmEncoding}`);
+  console.log(`[e2e] the widget's wasm was sent with content-encoding ${wasmEncoding}`);
   const csp = (await page.request.get(`${base}/`)).headers()['content-security-policy'];
   check(csp === "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'", `CSP header: ${csp}`);
 
