@@ -116,6 +116,10 @@ where
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+        // A binary search and a shift per entry: sorted input (what this type writes) only
+        // appends; the worst case, a large object in reverse key order, is quadratic — about
+        // 1 ms for the most answers a response within the collector's default body limit can
+        // carry. Sorting once instead cost the widget 3.4 KB gzip of code.
         let mut map = LiteMap::with_capacity(access.size_hint().unwrap_or(0));
         while let Some((key, value)) = access.next_entry()? {
             map.insert(key, value);
@@ -161,6 +165,27 @@ mod tests {
             Ok(vec![("a".to_owned(), 1), ("b".to_owned(), 3)])
         );
         assert_eq!(read("{}"), Ok(vec![]));
+    }
+
+    #[test]
+    fn a_large_object_in_reverse_order_is_read_like_a_btree_map() {
+        let keys: Vec<String> = (0..5000).rev().map(|i| format!("k{i:05}")).collect();
+        let mut json = String::from("{");
+        for (n, key) in keys.iter().chain(keys.iter().take(10)).enumerate() {
+            if n > 0 {
+                json.push(',');
+            }
+            json.push_str(&format!("\"{key}\": {n}"));
+        }
+        json.push('}');
+        let small = serde_json::from_str::<SmallMap<String, u32>>(&json)
+            .map(|m| m.into_iter().collect::<Vec<_>>());
+        let btree = serde_json::from_str::<std::collections::BTreeMap<String, u32>>(&json)
+            .map(|m| m.into_iter().collect::<Vec<_>>());
+        assert_eq!(
+            small.map_err(|e| e.to_string()),
+            btree.map_err(|e| e.to_string())
+        );
     }
 
     #[test]
