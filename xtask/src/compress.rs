@@ -25,7 +25,7 @@ const BROTLI_WINDOW: i32 = 22;
 /// A file that cannot be read, compressed or written, named in the error.
 pub fn precompress(dir: &Path) -> Result<usize> {
     let mut files = Vec::new();
-    collect(dir, &mut files)?;
+    crate::dist::collect_files(dir, &mut files)?;
     let mut written = 0;
     for file in files.iter().filter(|file| is_compressible(file)) {
         let bytes = fs::read(file).with_context(|| format!("failed to read {}", file.display()))?;
@@ -78,19 +78,6 @@ fn sibling(file: &Path, suffix: &str) -> PathBuf {
     name.push(".");
     name.push(suffix);
     PathBuf::from(name)
-}
-
-/// Appends every regular file below `dir` (recursively) to `out`.
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in fs::read_dir(dir).with_context(|| format!("failed to list {}", dir.display()))? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect(&path, out)?;
-        } else {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -288,7 +288,7 @@ fn print_sizes(dist: &Path, widget_files: &[&str]) -> Result<()> {
 }
 
 /// Appends every regular file below `dir` (recursively) to `out`.
-fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+pub(crate) fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     for entry in fs::read_dir(dir).with_context(|| format!("failed to list {}", dir.display()))? {
         let path = entry?.path();
         if path.is_dir() {

@@ -735,6 +735,19 @@ async fn responses_from_a_signed_link_are_stored_as_verified() {
     assert_eq!(body["context_verified"], false);
 }
 
+/// A collector (SQLite) that serves `dist` as its static files.
+async fn serving(dist: &std::path::Path) -> TestApp {
+    TestApp::with(
+        Backend::Sqlite,
+        rapport_collector::Settings {
+            dist: Some(dist.to_owned()),
+            ..settings()
+        },
+    )
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
 async fn dist_files_are_sent_precompressed_to_browsers_that_accept_it() {
     let dist = tempfile::tempdir().unwrap();
@@ -748,15 +761,7 @@ async fn dist_files_are_sent_precompressed_to_browsers_that_accept_it() {
     .unwrap();
     std::fs::write(dist.path().join("rapport_bg-0a1b2c.wasm.gz"), b"gzip bytes").unwrap();
     std::fs::write(dist.path().join("demo.js"), b"console.log(1)").unwrap();
-    let app = TestApp::with(
-        Backend::Sqlite,
-        rapport_collector::Settings {
-            dist: Some(dist.path().to_owned()),
-            ..settings()
-        },
-    )
-    .await
-    .unwrap();
+    let app = serving(dist.path()).await;
     let get = |path: &str, accept: Option<&str>| {
         let mut request = Request::get(path);
         if let Some(accept) = accept {
@@ -797,15 +802,7 @@ async fn dist_is_served_with_the_csp_and_unknown_paths_are_404() {
     let dist = tempfile::tempdir().unwrap();
     std::fs::write(dist.path().join("index.html"), "<!doctype html><p>shop</p>").unwrap();
     std::fs::write(dist.path().join("rapport-0a1b2c.js"), "export {}").unwrap();
-    let app = TestApp::with(
-        Backend::Sqlite,
-        rapport_collector::Settings {
-            dist: Some(dist.path().to_owned()),
-            ..settings()
-        },
-    )
-    .await
-    .unwrap();
+    let app = serving(dist.path()).await;
     let (status, headers, _) = app
         .send(Request::get("/").body(Body::empty()).unwrap())
         .await;
