@@ -120,7 +120,8 @@ where
         // appends; the worst case, a large object in reverse key order, is quadratic — about
         // 1 ms for the most answers a response within the collector's default body limit can
         // carry. Sorting once instead cost the widget 3.4 KB gzip of code.
-        let mut map = LiteMap::with_capacity(access.size_hint().unwrap_or(0));
+        // The hint comes from the input: bounded, as serde's own collections do.
+        let mut map = LiteMap::with_capacity(access.size_hint().unwrap_or(0).min(1024));
         while let Some((key, value)) = access.next_entry()? {
             map.insert(key, value);
         }
