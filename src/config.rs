@@ -19,7 +19,6 @@
 //! (`onStep`, …) are functions and travel separately ([`crate::callbacks`]).
 
 use rapport_survey::map::SmallMap;
-
 use rapport_survey::Context;
 use serde::Deserialize;
 use serde_json::Value;

@@ -191,10 +191,12 @@ mod tests {
 
     #[test]
     fn a_list_of_pairs_is_not_a_map() {
-        let Err(err) = read(r#"[["a", 1]]"#) else {
-            panic!("a list of pairs was read as a map");
-        };
-        assert!(err.contains("expected a map"), "{err}");
+        let read = read(r#"[["a", 1]]"#);
+        assert!(
+            read.as_ref()
+                .is_err_and(|err| err.contains("expected a map")),
+            "{read:?}"
+        );
     }
 
     #[test]
