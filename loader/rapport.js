@@ -277,6 +277,13 @@
     return options;
   }
 
+  /** A promise that resolves in a later task (a zero-delay timer). */
+  function nextTask() {
+    return new Promise(function (resolve) {
+      window.setTimeout(resolve, 0);
+    });
+  }
+
   /** Calls `callback` once the document has been parsed. */
   function whenDomReady(callback) {
     if (document.readyState === 'loading') {
@@ -326,25 +333,43 @@
     }
     import(base + GLUE_FILE)
       .then(function (module) {
-        return guarded(function () {
-          return module['default']({ module_or_path: wasm });
+        // The instantiation in a task of its own, not in the one that evaluated the glue:
+        // on a slow phone the two add up to a long task.
+        return nextTask().then(function () {
+          return guarded(function () {
+            return module['default']({ module_or_path: wasm });
+          });
         }).then(function () {
           // A task of its own after the instantiation, so the two do not add up to one
           // long task on the page's main thread.
           whenDomReady(function () { window.setTimeout(connect, 0); });
           function connect() {
-            var queued = queue;
-            queue = [];
-            widget = module;
             try {
               if (survey) {
                 module.prefetched(survey.url, survey.response);
               }
-              module.connect(options, function onPanic(message) {
+              module.begin(options, function onPanic(message) {
                 // The widget has logged the error; the trap that follows is contained above.
                 panicked = true;
                 stop(message, true);
-              }, queued);
+              });
+            } catch (error) {
+              stop(error, false);
+              return;
+            }
+            // The commands in a task of their own (reading the first configuration would
+            // make this one long); until then the page's commands stay queued, in order.
+            window.setTimeout(replay, 0);
+          }
+          function replay() {
+            if (stopped) {
+              return;
+            }
+            var queued = queue;
+            queue = [];
+            widget = module;
+            try {
+              module.replay(queued);
             } catch (error) {
               stop(error, false);
             }

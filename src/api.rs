@@ -29,18 +29,44 @@ thread_local! {
 /// Starts the API: keeps `base` (the script tag's options), hands `on_panic` to the panic
 /// hook, replays the `queue` of commands made before the widget loaded, and shows the
 /// script tag's survey unless the queue showed one or the tag says `data-trigger="manual"`.
+/// [`begin`] and then [`replay`] in one call.
 #[wasm_bindgen]
 pub fn connect(base: JsValue, on_panic: JsValue, queue: JsValue) {
+    begin(base, on_panic);
+    replay(queue);
+}
+
+/// The first half of [`connect`]: keeps `base` (the script tag's options), hands
+/// `on_panic` to the panic hook and starts delivery. The loader calls [`replay`] in a later
+/// task, keeping the page's commands queued until then, so that reading the first
+/// configuration is not part of the task that starts the widget (on a slow phone the two
+/// together are a long task).
+#[wasm_bindgen]
+pub fn begin(base: JsValue, on_panic: JsValue) {
     panic::install();
     crate::delivery::start();
     panic::set_listener(on_panic.dyn_into().ok());
     let base = base.dyn_into::<Object>().unwrap_or_else(|_| Object::new());
-    let auto = has(&base, "survey") || has(&base, "survey_url");
-    let manual = js_sys::Reflect::get(&base, &"trigger".into())
-        .ok()
-        .and_then(|t| t.as_string())
-        .is_some_and(|t| t == "manual");
     BASE.with(|b| *b.borrow_mut() = Some(base));
+}
+
+/// The second half of [`connect`]: runs the `queue` of commands made before the widget
+/// loaded, in order, then shows the script tag's survey unless the queue showed one or the
+/// tag says `data-trigger="manual"`.
+#[wasm_bindgen]
+pub fn replay(queue: JsValue) {
+    let (auto, manual) = BASE.with(|base| {
+        let base = base.borrow();
+        let Some(base) = base.as_ref() else {
+            return (false, false);
+        };
+        let auto = has(base, "survey") || has(base, "survey_url");
+        let manual = js_sys::Reflect::get(base, &"trigger".into())
+            .ok()
+            .and_then(|t| t.as_string())
+            .is_some_and(|t| t == "manual");
+        (auto, manual)
+    });
     let mut showed = false;
     if let Some(queue) = queue.dyn_ref::<Array>() {
         for item in queue.iter() {

@@ -21,7 +21,7 @@ use crate::delivery::{self, DeliveryConfig};
 use crate::error::{describe, BootError, BootResult};
 use crate::frequency;
 use crate::http;
-use crate::mount::{mount, Options, Widget};
+use crate::mount::{attach, Options, Widget};
 use crate::theme;
 use crate::trigger::{self, Armed};
 
@@ -181,6 +181,11 @@ async fn run(id: u32, mut config: Config, callbacks: Rc<Callbacks>) -> BootResul
     if !is_current(id) {
         return Ok(());
     }
+    // The checks below and the validation in `load` are two tasks.
+    trigger::next_task().await;
+    if !is_current(id) {
+        return Ok(());
+    }
     if survey.start(&config.context).done {
         console::info(&format!(
             "the survey `{}` has no step for this context; nothing to show",
@@ -221,6 +226,7 @@ async fn run(id: u32, mut config: Config, callbacks: Rc<Callbacks>) -> BootResul
         (mode, _) => mode,
     };
 
+    crate::mount::prepare();
     let armed = trigger::arm(config.trigger, config.delay_ms(), target.as_ref());
     let fired = armed.promise();
     let waiting = SLOT.with(|slot| match &mut *slot.borrow_mut() {
@@ -257,46 +263,54 @@ async fn run(id: u32, mut config: Config, callbacks: Rc<Callbacks>) -> BootResul
     let completed = Rc::new(Cell::new(false));
     let options = options(id, &mut config, mode, &callbacks, &completed);
     let survey_id = survey.id.clone();
-    match mount(&host, survey, options) {
-        Ok(widget) => {
-            frequency::note_shown(&survey_id, order.as_deref());
-            let shown = Shown {
-                widget,
-                host,
-                survey_id,
-                order,
-                callbacks,
-                completed,
-            };
-            SLOT.with(|slot| *slot.borrow_mut() = Slot::Shown { id, shown });
-            Ok(())
-        }
+    let attached = match attach(&host, survey, options) {
+        Ok(attached) => attached,
         Err(err) => {
             host.remove();
-            Err(err.into())
+            return Err(err.into());
         }
+    };
+    // The first render in a task of its own (see `attach`).
+    trigger::next_task().await;
+    if !is_current(id) {
+        host.remove();
+        return Ok(());
     }
+    let widget = attached.render();
+    frequency::note_shown(&survey_id, order.as_deref());
+    let shown = Shown {
+        widget,
+        host,
+        survey_id,
+        order,
+        callbacks,
+        completed,
+    };
+    SLOT.with(|slot| *slot.borrow_mut() = Slot::Shown { id, shown });
+    Ok(())
 }
 
-/// Fetches (or takes) the survey definition and validates it, in a task of its own: not in
-/// the one that read the configuration and received the definition, so that the two do not
-/// add up to a long task.
+/// Fetches (or takes) the survey definition and validates it. Parsing the JSON, reading the
+/// definition's structure and validating it each run in a task of their own, and none in
+/// the one that received the definition: on a slow phone each is a few tens of
+/// milliseconds (most of it the browser compiling the code on its first call), and together
+/// they would be a long task that holds up the page's input and painting.
 async fn load(config: &mut Config) -> BootResult<ValidSurvey> {
-    match config.take_survey()? {
+    let value = match config.take_survey()? {
         SurveySource::Url(url) => {
             let json = match http::get_text(&url).await {
                 Ok(json) => json,
                 Err(source) => return Err(BootError::Fetch { url, source }),
             };
             trigger::next_task().await;
-            rapport_survey::load(&json)
+            rapport_survey::parse(&json).map_err(BootError::InvalidSurvey)?
         }
-        SurveySource::Inline(value) => {
-            trigger::next_task().await;
-            rapport_survey::load_value(value)
-        }
-    }
-    .map_err(BootError::InvalidSurvey)
+        SurveySource::Inline(value) => value,
+    };
+    trigger::next_task().await;
+    let survey = rapport_survey::read_value(value).map_err(BootError::InvalidSurvey)?;
+    trigger::next_task().await;
+    rapport_survey::validate(survey).map_err(BootError::InvalidSurvey)
 }
 
 /// The element `selector` names, with a warning if none does.

@@ -183,6 +183,51 @@ impl fmt::Debug for Widget {
 /// When `host` cannot have a shadow root (it already has one, or is an element such as
 /// `<input>`), or the browser lacks constructable style sheets.
 pub fn mount(host: &Element, survey: ValidSurvey, options: Options) -> Result<Widget, MountError> {
+    attach(host, survey, options).map(Attached::render)
+}
+
+/// A survey attached to its host by [`attach`] (shadow root, style sheet, delivery), not yet
+/// rendered: [`Attached::render`] does that. Dropping it renders nothing; the host keeps its
+/// empty shadow root.
+pub struct Attached {
+    root: Element,
+    props: AppProps,
+    locale: String,
+}
+
+impl Attached {
+    /// The first render of the survey (yew's), into the shadow root made by [`attach`].
+    #[must_use]
+    pub fn render(self) -> Widget {
+        let Self {
+            root,
+            props,
+            locale,
+        } = self;
+        let app = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
+        Widget { app, root, locale }
+    }
+}
+
+impl fmt::Debug for Attached {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Attached")
+            .field("locale", &self.locale)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The first half of [`mount`]: gives `host` its shadow root with the widget's style sheet
+/// and sets up the survey's delivery, without rendering. The script tag's survey renders in
+/// the next task ([`Attached::render`]): on a slow phone the two together are a long task.
+///
+/// # Errors
+/// As [`mount`].
+pub fn attach(
+    host: &Element,
+    survey: ValidSurvey,
+    options: Options,
+) -> Result<Attached, MountError> {
     let shadow = host
         .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
         .map_err(|err| MountError::Shadow(describe(&err)))?;
@@ -238,8 +283,18 @@ pub fn mount(host: &Element, survey: ValidSurvey, options: Options) -> Result<Wi
     let props = AppProps {
         setup: Rc::new(setup),
     };
-    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
-    Ok(Widget { app, root, locale })
+    Ok(Attached {
+        root,
+        props,
+        locale,
+    })
+}
+
+/// Creates the widget's style sheet ahead of [`mount`], so that parsing it is not part of
+/// the task that mounts (on a slow phone that task is long enough). A failure is left for
+/// [`mount`] to report.
+pub fn prepare() {
+    let _ = style_sheet();
 }
 
 /// The widget's style sheet, created once and shared by every widget on the page.

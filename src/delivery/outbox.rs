@@ -505,9 +505,15 @@ pub fn idle() -> bool {
     !get(&FLUSHING)
 }
 
-/// Flushes soon, in the background.
+/// Flushes soon, in the background: in a later task than the caller's, which is the one
+/// that starts the widget or handles the customer's click. What is sent is in the outbox
+/// already; reading it, taking the lock and sending would otherwise add to that task, and on
+/// a slow phone make it a long one.
 pub fn flush_soon() {
-    spawn(flush());
+    spawn(async {
+        crate::trigger::next_task().await;
+        flush().await;
+    });
 }
 
 /// Sends every due letter, if no other tab is doing so; then plans the next flush.

@@ -37,7 +37,7 @@ pub use answer::{check_answer, AnswerProblem, AnswerValue, Answers};
 pub use context::{Business, Context, Customer, ExtraValue, Order, RelationshipMode};
 pub use definition::{Bullet, ChoiceOption, Delivery, Ending, HelpLink, Step, StepKind, Survey};
 pub use engine::{Action, EngineError, Progress, RunState};
-pub use load::{load, load_value};
+pub use load::{load, load_value, parse, read_value};
 pub use relationship::{Relationship, TypeSource};
 pub use response::{
     uuid_v4, NpsCategory, Purchase, Response, ResponseMeta, Scores, Status, PAYLOAD_VERSION,

@@ -7,27 +7,46 @@ use serde_json::Value;
 use crate::definition::Survey;
 use crate::validate::{validate, Problem, ProblemCode, ValidSurvey};
 
-/// Parses and validates a survey definition from JSON text.
+/// Parses and validates a survey definition from JSON text: [`parse`], [`read_value`] and
+/// [`validate`] in one go.
 ///
 /// # Errors
 /// Every problem found: a JSON syntax error; otherwise every structural problem (one per
 /// step or ending, plus one for the rest); otherwise every semantic problem.
 pub fn load(json: &str) -> Result<ValidSurvey, Vec<Problem>> {
-    let value: Value = serde_json::from_str(json).map_err(|err| {
+    load_value(parse(json)?)
+}
+
+/// Parses and validates a survey definition from a JSON value: [`read_value`], then
+/// [`validate`].
+///
+/// # Errors
+/// As [`load`].
+pub fn load_value(value: Value) -> Result<ValidSurvey, Vec<Problem>> {
+    validate(read_value(value)?)
+}
+
+/// The first of [`load`]'s three parts: the JSON text as a value.
+///
+/// # Errors
+/// A JSON syntax error, as one problem at `$`.
+pub fn parse(json: &str) -> Result<Value, Vec<Problem>> {
+    serde_json::from_str(json).map_err(|err| {
         vec![Problem::new(
             "$",
             ProblemCode::Syntax,
             format!("not valid JSON: {err}"),
         )]
-    })?;
-    load_value(value)
+    })
 }
 
-/// Parses and validates a survey definition from a JSON value.
+/// The second of [`load`]'s three parts: the definition's structure read from a JSON value,
+/// not yet checked by [`validate`]. The widget runs the parts in separate tasks of the page,
+/// so that none of them grows into a long task on a slow phone.
 ///
 /// # Errors
-/// As [`load`].
-pub fn load_value(mut value: Value) -> Result<ValidSurvey, Vec<Problem>> {
+/// Every structural problem: one per broken step or ending, plus one for the rest.
+pub fn read_value(mut value: Value) -> Result<Survey, Vec<Problem>> {
     let mut problems = Vec::new();
     // Steps and endings are read one by one, so that every broken one is reported; the rest
     // of the definition is read with empty lists in their place.
@@ -57,7 +76,7 @@ pub fn load_value(mut value: Value) -> Result<ValidSurvey, Vec<Problem>> {
     if let Some(endings) = endings {
         survey.endings = endings;
     }
-    validate(survey)
+    Ok(survey)
 }
 
 /// Reads each item of the list `key`; a broken one becomes a problem at `$.key[i]`.
