@@ -348,6 +348,18 @@
               if (survey) {
                 module.prefetched(survey.url, survey.response);
               }
+            } catch (error) {
+              stop(error, false);
+              return;
+            }
+            // Each a task of its own: the widget's first calls are compiled on first use.
+            window.setTimeout(begin, 0);
+          }
+          function begin() {
+            if (stopped) {
+              return;
+            }
+            try {
               module.begin(options, function onPanic(message) {
                 // The widget has logged the error; the trap that follows is contained above.
                 panicked = true;

@@ -89,12 +89,16 @@ pub fn show(config: Config, callbacks: Callbacks) {
         );
         return;
     };
-    wasm_bindgen_futures::spawn_local(async move {
-        if let Err(err) = run(id, config, callbacks.clone()).await {
-            release(id);
-            console::error(&err.to_string());
-            callbacks.error(&err);
-        }
+    // In a later task: the first step of `run` (most of it the browser compiling it on first
+    // use) would otherwise add to the caller's, e.g. the one that read the configuration.
+    trigger::later(move || {
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(err) = run(id, config, callbacks.clone()).await {
+                release(id);
+                console::error(&err.to_string());
+                callbacks.error(&err);
+            }
+        });
     });
 }
 
@@ -226,6 +230,8 @@ async fn run(id: u32, mut config: Config, callbacks: Rc<Callbacks>) -> BootResul
         (mode, _) => mode,
     };
 
+    // The style sheet in a task of its own, while the trigger is armed (see `mount::prepare`).
+    trigger::next_task().await;
     crate::mount::prepare();
     let armed = trigger::arm(config.trigger, config.delay_ms(), target.as_ref());
     let fired = armed.promise();
