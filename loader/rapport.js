@@ -277,6 +277,20 @@
     return options;
   }
 
+  /** Runs `work` in a later task unless the widget stopped meanwhile; an error stops it. */
+  function inTask(work) {
+    window.setTimeout(function () {
+      if (stopped) {
+        return;
+      }
+      try {
+        work();
+      } catch (error) {
+        stop(error, false);
+      }
+    }, 0);
+  }
+
   /** A promise that resolves in a later task (a zero-delay timer). */
   function nextTask() {
     return new Promise(function (resolve) {
@@ -341,50 +355,30 @@
           });
         }).then(function () {
           // A task of its own after the instantiation, so the two do not add up to one
-          // long task on the page's main thread.
-          whenDomReady(function () { window.setTimeout(connect, 0); });
+          // long task on the page's main thread; likewise each step after it: the widget's
+          // functions are compiled on their first call.
+          whenDomReady(function () { inTask(connect); });
           function connect() {
-            try {
-              if (survey) {
-                module.prefetched(survey.url, survey.response);
-              }
-            } catch (error) {
-              stop(error, false);
-              return;
+            if (survey) {
+              module.prefetched(survey.url, survey.response);
             }
-            // Each a task of its own: the widget's first calls are compiled on first use.
-            window.setTimeout(begin, 0);
+            inTask(begin);
           }
           function begin() {
-            if (stopped) {
-              return;
-            }
-            try {
-              module.begin(options, function onPanic(message) {
-                // The widget has logged the error; the trap that follows is contained above.
-                panicked = true;
-                stop(message, true);
-              });
-            } catch (error) {
-              stop(error, false);
-              return;
-            }
-            // The commands in a task of their own (reading the first configuration would
-            // make this one long); until then the page's commands stay queued, in order.
-            window.setTimeout(replay, 0);
+            module.begin(options, function onPanic(message) {
+              // The widget has logged the error; the trap that follows is contained above.
+              panicked = true;
+              stop(message, true);
+            });
+            // Reading the first configuration would make this task long; until the replay
+            // the page's commands stay queued, in order.
+            inTask(replay);
           }
           function replay() {
-            if (stopped) {
-              return;
-            }
             var queued = queue;
             queue = [];
             widget = module;
-            try {
-              module.replay(queued);
-            } catch (error) {
-              stop(error, false);
-            }
+            module.replay(queued);
           }
         });
       })
