@@ -1,7 +1,8 @@
 //! The JavaScript API behind `window.rapport`, called by the loader (`loader/rapport.js`):
 //!
-//! - [`connect`] once, with the script tag's options, the loader's panic listener and the
-//!   commands queued before the widget loaded (`rapport.push([...])`), which it replays;
+//! - [`begin`] once, with the script tag's options and the loader's panic listener, then in a
+//!   later task [`replay`] with the commands queued before the widget loaded
+//!   (`rapport.push([...])`) — or both at once through [`connect`];
 //! - [`command`] for every later `rapport.push([name, options])`, `rapport.show(options)`
 //!   and `rapport.close()`.
 //!
