@@ -2,7 +2,7 @@
 //!
 //! - [`begin`] once, with the script tag's options and the loader's panic listener, then in a
 //!   later task [`replay`] with the commands queued before the widget loaded
-//!   (`rapport.push([...])`) — or both at once through [`connect`];
+//!   (`rapport.push([...])`) — or both at once through [`connect`] (from Rust);
 //! - [`command`] for every later `rapport.push([name, options])`, `rapport.show(options)`
 //!   and `rapport.close()`.
 //!
@@ -30,8 +30,8 @@ thread_local! {
 /// Starts the API: keeps `base` (the script tag's options), hands `on_panic` to the panic
 /// hook, replays the `queue` of commands made before the widget loaded, and shows the
 /// script tag's survey unless the queue showed one or the tag says `data-trigger="manual"`.
-/// [`begin`] and then [`replay`] in one call.
-#[wasm_bindgen]
+/// [`begin`] and then [`replay`] in one call (the loader makes the two calls in separate
+/// tasks; this one is for Rust callers such as the browser tests).
 pub fn connect(base: JsValue, on_panic: JsValue, queue: JsValue) {
     begin(base, on_panic);
     replay(queue);

@@ -182,9 +182,6 @@ fn close_shown(id: u32) {
 
 async fn run(id: u32, mut config: Config, callbacks: Rc<Callbacks>) -> BootResult<()> {
     let survey = load(&mut config).await?;
-    if !is_current(id) {
-        return Ok(());
-    }
     // The checks below and the validation in `load` are two tasks.
     trigger::next_task().await;
     if !is_current(id) {

@@ -132,23 +132,13 @@ pub async fn next_task() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// Calls `work` in a later task of the page's event loop (a zero-delay timer); at once where
-/// there is no window to set a timer on.
+/// Calls `work` in a later task of the page's event loop ([`next_task`]); without a window to
+/// set a timer on, right after the caller's work.
 pub fn later(work: impl FnOnce() + 'static) {
-    let Some(window) = web_sys::window() else {
+    wasm_bindgen_futures::spawn_local(async move {
+        next_task().await;
         work();
-        return;
-    };
-    let callback = Closure::once_into_js(work);
-    if window
-        .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), 0)
-        .is_err()
-    {
-        // No timer: call it now instead of never (the closure has not run).
-        let _ = callback
-            .unchecked_ref::<Function>()
-            .call0(&JsValue::UNDEFINED);
-    }
+    });
 }
 
 type Observed = (
