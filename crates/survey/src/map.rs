@@ -61,8 +61,15 @@ impl<K: fmt::Debug, V: fmt::Debug> fmt::Debug for SmallMap<K, V> {
 }
 
 impl<K: Ord, V> FromIterator<(K, V)> for SmallMap<K, V> {
+    /// A repeated key keeps its last value. Inserts one by one (see the note in
+    /// `visit_map`) instead of `LiteMap`'s sort, a stable sort's code per entry type.
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        Self(LiteMap::from_iter(iter))
+        let iter = iter.into_iter();
+        let mut map = LiteMap::with_capacity(iter.size_hint().0);
+        for (key, value) in iter {
+            map.insert(key, value);
+        }
+        Self(map)
     }
 }
 
@@ -186,6 +193,17 @@ mod tests {
         assert_eq!(
             small.map_err(|e| e.to_string()),
             btree.map_err(|e| e.to_string())
+        );
+    }
+
+    #[test]
+    fn collected_pairs_are_in_key_order_and_a_repeated_key_keeps_its_last_value() {
+        let map: SmallMap<&str, u32> = [("b", 1), ("a", 2), ("c", 3), ("a", 4)]
+            .into_iter()
+            .collect();
+        assert_eq!(
+            map.iter().map(|(k, v)| (*k, *v)).collect::<Vec<_>>(),
+            [("a", 4), ("b", 1), ("c", 3)]
         );
     }
 
