@@ -28,6 +28,18 @@ enum Token {
     End,
 }
 
+/// Whether `c` begins a word (a field, a keyword, a name): a letter or `_`. Letters beyond
+/// ASCII count as letters without asking Unicode's tables (`extra.größe`), which would be
+/// ~4 KB of every shop page's WebAssembly for names that are ASCII anyway (ids are).
+fn starts_word(c: char) -> bool {
+    c.is_ascii_alphabetic() || c == '_' || (!c.is_ascii() && !c.is_whitespace())
+}
+
+/// Whether `c` continues a word: also digits, `-` and `.` (`answers.nps`, `extra.plan-b`).
+fn continues_word(c: char) -> bool {
+    starts_word(c) || c.is_ascii_digit() || matches!(c, '-' | '.')
+}
+
 fn describe(token: &Token) -> String {
     match token {
         Token::Word(w) => format!("`{w}`"),
@@ -100,10 +112,10 @@ fn tokenize(source: &str) -> Result<Vec<Spanned<Token>>, ParseError> {
                     .map_err(|_| error(column, format!("`{text}` is not a number")))?;
                 (Token::Number(number), len)
             }
-            _ if c.is_alphabetic() || c == '_' => {
+            _ if starts_word(c) => {
                 let len = chars[i..]
                     .iter()
-                    .take_while(|w| w.is_alphanumeric() || matches!(w, '_' | '-' | '.'))
+                    .take_while(|w| continues_word(**w))
                     .count();
                 (Token::Word(chars[i..i + len].iter().collect()), len)
             }
@@ -387,6 +399,16 @@ mod tests {
         assert_eq!(err.map(|e| e.column), Some(13));
         assert!(parse("").is_err());
         assert!(parse("(channel == a").is_err());
+    }
+
+    #[test]
+    fn names_may_have_letters_beyond_ascii_and_other_signs_are_errors_at_their_column() {
+        assert!(parse("extra.größe == 'XL' and extra.café").is_ok());
+        let err = parse("order.total ≥ 500").err().map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("at column 13: expected `and`, `or` or the end, found `≥`")
+        );
     }
 
     #[test]
