@@ -9,7 +9,7 @@ use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 use crate::components::ending::{ending, EndingProps};
-use crate::components::frame::Frame;
+use crate::components::frame::{frame, use_frame, FrameProps};
 use crate::components::navigation::{navigation, NavigationProps};
 use crate::components::progress::{progress, ProgressProps};
 use crate::components::step::{step, StepProps};
@@ -104,6 +104,9 @@ pub(crate) fn App(props: &AppProps) -> Html {
             }
         }
     });
+
+    let framed = setup.mode != Mode::Inline && !run.empty() && !*closed;
+    let frame_node = use_frame(setup.mode, framed);
 
     if run.empty() || *closed {
         return html! {};
@@ -210,17 +213,15 @@ pub(crate) fn App(props: &AppProps) -> Html {
     };
     match setup.mode {
         Mode::Inline => survey,
-        mode => html! {
-            <Frame
-                {mode}
-                labelled_by={labelled_by.map(AttrValue::from)}
-                label={label.map(AttrValue::from)}
-                {words}
-                {on_close}
-            >
-                { survey }
-            </Frame>
-        },
+        mode => frame(FrameProps {
+            mode,
+            labelled_by,
+            label,
+            words,
+            on_close,
+            node: frame_node,
+            children: survey,
+        }),
     }
 }
 

@@ -1,8 +1,8 @@
 //! The view: one part a file. The parts get plain texts from [`crate::view`] and send
-//! [`crate::state::Msg`]s; they hold no survey logic. Apart from [`frame`] (which has hooks),
-//! they are plain functions from their props to [`yew::Html`], not components: stateless,
-//! they would pay for a component's lifecycle code (≈0.7 KB gzip each in the shop bundle)
-//! without using it.
+//! [`crate::state::Msg`]s; they hold no survey logic. They are plain functions from their
+//! props to [`yew::Html`], not components: a component type would bring its own copy of
+//! yew's lifecycle code into the shop bundle (≈0.7 KB gzip stateless, more with hooks); the
+//! frame's one hook ([`frame::use_frame`]) is called by the root component.
 
 pub mod choice;
 pub mod consent;
