@@ -235,6 +235,56 @@ test('a script tag inserted after the load event shows the survey; the load even
   await page.context().close();
 });
 
+test('the widget starts after the page has loaded and painted; a page that paints no frames gets it anyway', LIMIT, async () => {
+  const tag = () => server.page({
+    embed: 'tag',
+    attributes: {
+      survey: SURVEY,
+      endpoint: '/responses',
+      target: '#rapport-survey',
+      locale: 'en',
+      context: context('just_buying'),
+    },
+  });
+  // The page's frames: performance.now() in each animation-frame callback.
+  const recordFrames = () => {
+    window.__frames = [];
+    const tick = () => {
+      window.__frames.push(performance.now());
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  };
+  let page = await open(browser, tag(), { init: recordFrames });
+  await page.locator('[data-rapport-survey] .heading').waitFor();
+  const timing = await page.evaluate(() => ({
+    load: performance.getEntriesByType('navigation')[0].loadEventEnd,
+    wasm: performance.getEntriesByType('resource')
+      .filter((entry) => entry.name.endsWith('.wasm'))
+      .map((entry) => entry.startTime),
+    frames: window.__frames,
+  }));
+  assert.equal(timing.wasm.length, 1, 'the wasm module is loaded once');
+  const between = timing.frames.filter((time) => time >= timing.load && time <= timing.wasm[0]);
+  assert.ok(
+    between.length > 0,
+    `a frame between the load event (${timing.load} ms) and the wasm request (${timing.wasm[0]} ms); frames at ${timing.frames.slice(0, 12).join(', ')}`,
+  );
+  assertQuiet(page);
+  await page.context().close();
+
+  // As in a hidden tab: no frame ever comes.
+  page = await open(browser, tag(), {
+    init: () => {
+      window.requestAnimationFrame = () => 0;
+    },
+  });
+  await page.locator('[data-rapport-survey] .heading').waitFor();
+  assert.deepEqual(await walk(page, { by: 'mouse' }), ['reassure', 'satisfaction']);
+  assertQuiet(page);
+  await page.context().close();
+});
+
 test('the JS API after load: show, a second show refused, close; push still works', LIMIT, async () => {
   const page = await open(browser, server.page({ embed: 'none' }));
   await page.waitForFunction(() => window.rapport && window.rapport.loaded === true);

@@ -34,6 +34,7 @@
   var NUMBER_ATTRIBUTES = ['delay', 'sampling'];
   var JSON_ATTRIBUTES = ['context', 'frequency', 'theme', 'headers'];
   var MAX_WAIT_MS = 3000; // longest wait for the page's load event before starting anyway
+  var PAINT_WAIT_MS = 100; // longest wait for the page's next paint (hidden tabs paint none)
 
   var existing = window.rapport;
   if (existing && existing.loaded) {
@@ -388,14 +389,35 @@
   }
 
   /**
-   * Calls `callback` once the page has loaded (its `load` event), so that the widget's
-   * download, compilation and first render never compete with the page's own loading; at the
-   * latest MAX_WAIT_MS after this script ran, so that a slow image does not hold the survey back.
-   * Commands (`rapport.show`, …) given meanwhile are queued.
+   * Calls `callback` in a task after the page's next paint: a page's first paint often comes
+   * only after its `load` event, and the widget's download and compilation must not hold back
+   * the page's largest contentful paint. At the latest PAINT_WAIT_MS later, since a hidden tab
+   * paints no frames.
+   */
+  function afterNextPaint(callback) {
+    var called = false;
+    function once() {
+      if (!called) {
+        called = true;
+        callback();
+      }
+    }
+    if (typeof window.requestAnimationFrame === 'function') {
+      // The frame callback runs just before the paint; a task queued from it runs after.
+      window.requestAnimationFrame(function () { window.setTimeout(once, 0); });
+    }
+    window.setTimeout(once, PAINT_WAIT_MS);
+  }
+
+  /**
+   * Calls `callback` once the page has loaded (its `load` event) and painted, so that the
+   * widget's download, compilation and first render never compete with the page's own loading;
+   * at the latest MAX_WAIT_MS after this script ran, so that a slow image does not hold the
+   * survey back. Commands (`rapport.show`, …) given meanwhile are queued.
    */
   function afterPageLoad(callback) {
     if (document.readyState === 'complete') {
-      callback();
+      afterNextPaint(callback);
       return;
     }
     var started = false;
@@ -403,9 +425,9 @@
       if (!started) {
         started = true;
         window.removeEventListener('load', once);
-        // A task of its own: not inside the page's load event dispatch, which often shares
-        // its task with the end of parsing and the first layout.
-        window.setTimeout(callback, 0);
+        // Not inside the page's load event dispatch, which often shares its task with the
+        // end of parsing and the first layout, nor before the paint that follows.
+        afterNextPaint(callback);
       }
     }
     window.addEventListener('load', once);
