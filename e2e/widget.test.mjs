@@ -201,10 +201,10 @@ test('the script tag alone shows the survey, in the page language', LIMIT, async
   await page.context().close();
 });
 
-test('a script tag inserted after the load event shows the survey; the load event did not wait', LIMIT, async () => {
-  server.responses.length = 0;
-  const url = server.page({
-    embed: 'after-load',
+/** A page with the script tag (`embed`: `tag` or `after-load`) for a just-buying customer. */
+function tagPage(embed) {
+  return server.page({
+    embed,
     attributes: {
       survey: SURVEY,
       endpoint: '/responses',
@@ -213,7 +213,11 @@ test('a script tag inserted after the load event shows the survey; the load even
       context: context('just_buying'),
     },
   });
-  const page = await open(browser, url);
+}
+
+test('a script tag inserted after the load event shows the survey; the load event did not wait', LIMIT, async () => {
+  server.responses.length = 0;
+  const page = await open(browser, tagPage('after-load'));
   const widget = page.locator('[data-rapport-survey]');
   await widget.locator('.heading').waitFor();
   assert.equal(await widget.getAttribute('data-rapport-mode'), 'inline');
@@ -236,16 +240,7 @@ test('a script tag inserted after the load event shows the survey; the load even
 });
 
 test('the widget starts after the page has loaded and painted; a page that paints no frames gets it anyway', LIMIT, async () => {
-  const tag = () => server.page({
-    embed: 'tag',
-    attributes: {
-      survey: SURVEY,
-      endpoint: '/responses',
-      target: '#rapport-survey',
-      locale: 'en',
-      context: context('just_buying'),
-    },
-  });
+  const tag = () => tagPage('tag');
   // The page's frames: performance.now() in each animation-frame callback.
   const recordFrames = () => {
     window.__frames = [];
