@@ -40,6 +40,31 @@ fn continues_word(c: char) -> bool {
     starts_word(c) || c.is_ascii_digit() || matches!(c, '-' | '.')
 }
 
+/// The value of a number literal (`-`, digits, at most one `.`), read by the JSON parser that
+/// also reads the context and the answers, so that `order.total == 653.9` compares two values
+/// read alike. Core's own `str::parse::<f64>` would add its table of powers of five (~10 KB of
+/// every shop page's WebAssembly). Like that parser it allows leading zeros (`007`) and a
+/// trailing point (`6.`), which JSON does not.
+fn number(text: &str) -> Option<f64> {
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    if whole.is_empty() {
+        return None;
+    }
+    let whole = whole.trim_start_matches('0');
+    let mut json = format!("{sign}{}", if whole.is_empty() { "0" } else { whole });
+    if !fraction.is_empty() {
+        json.push('.');
+        json.push_str(fraction);
+    }
+    serde_json::from_str::<serde_json::Value>(&json)
+        .ok()?
+        .as_f64()
+}
+
 fn describe(token: &Token) -> String {
     match token {
         Token::Word(w) => format!("`{w}`"),
@@ -107,9 +132,8 @@ fn tokenize(source: &str) -> Result<Vec<Spanned<Token>>, ParseError> {
                     .take_while(|d| d.is_ascii_digit() || **d == '.')
                     .count();
                 let text: String = chars[i..i + len].iter().collect();
-                let number = text
-                    .parse::<f64>()
-                    .map_err(|_| error(column, format!("`{text}` is not a number")))?;
+                let number = number(&text)
+                    .ok_or_else(|| error(column, format!("`{text}` is not a number")))?;
                 (Token::Number(number), len)
             }
             _ if starts_word(c) => {
@@ -408,6 +432,38 @@ mod tests {
         assert_eq!(
             err.as_deref(),
             Some("at column 13: expected `and`, `or` or the end, found `≥`")
+        );
+    }
+
+    #[test]
+    fn numbers_are_read_as_json_reads_them_with_leading_zeros_and_a_trailing_point_allowed() {
+        for (text, value) in [
+            ("6", 6.0),
+            ("-1.5", -1.5),
+            ("653.9", 653.9),
+            ("007", 7.0),
+            ("0.25", 0.25),
+            ("-0.5", -0.5),
+            ("6.", 6.0),
+            ("000", 0.0),
+            ("18446744073709551616", 18_446_744_073_709_551_616.0),
+        ] {
+            assert_eq!(number(text), Some(value), "{text}");
+            assert_eq!(
+                number(text),
+                serde_json::from_str::<serde_json::Value>(&format!("{value:?}"))
+                    .ok()
+                    .and_then(|v| v.as_f64()),
+                "{text} reads as the context's JSON {value:?} does"
+            );
+        }
+        for text in ["1.2.3", "1..2", "-", "-.5", "1-2"] {
+            assert_eq!(number(text), None, "{text}");
+        }
+        let err = parse("order.total > 1.2.3").err().map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("at column 15: `1.2.3` is not a number")
         );
     }
 
