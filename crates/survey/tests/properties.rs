@@ -410,3 +410,42 @@ proptest! {
         prop_assert!(problems.is_empty(), "{:?}", problems);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+    /// A number in a condition and the same number in the context (read from the tag's JSON)
+    /// are one value, and it is the correctly rounded one (what `str::parse::<f64>` gives), for
+    /// every decimal of up to 15 significant digits.
+    #[test]
+    fn a_number_in_a_condition_equals_the_same_number_in_the_context(
+        negative in any::<bool>(),
+        whole in 0u64..1_000_000_000,
+        zeros in 0usize..3,
+        fraction in "[0-9]{0,6}",
+    ) {
+        let digits = format!("{}{whole}", "0".repeat(zeros));
+        let literal = match (negative, fraction.is_empty()) {
+            (false, true) => digits,
+            (true, true) => format!("-{digits}"),
+            (false, false) => format!("{digits}.{fraction}"),
+            (true, false) => format!("-{digits}.{fraction}"),
+        };
+        let json = format!("{}{whole}{}", if negative { "-" } else { "" },
+            if fraction.is_empty() { String::new() } else { format!(".{fraction}") });
+        let from_json: Context = serde_json::from_str(&format!(r#"{{"order":{{"total":{json}}}}}"#))
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let mut correctly_rounded = Context::default();
+        correctly_rounded.order.total = Some(literal.parse::<f64>().map_err(|e| TestCaseError::fail(e.to_string()))?);
+        let survey = survey_from(&[(0, false, 0)]);
+        let answers = Answers::new();
+        for ctx in [&from_json, &correctly_rounded] {
+            let scope = Scope { survey: &survey, context: ctx, relationship: None, answers: &answers };
+            for (op, expected) in [("==", true), (">=", true), ("<=", true), ("!=", false), (">", false), ("<", false)] {
+                let source = format!("order.total {op} {literal}");
+                let expr = parse(&source).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert_eq!(scope.holds(&expr), expected, "{} with total {:?}", source, ctx.order.total);
+            }
+        }
+    }
+}
