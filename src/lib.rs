@@ -30,6 +30,7 @@ pub mod i18n;
 pub mod locale;
 mod locate;
 pub mod mount;
+pub mod number;
 pub mod panic;
 pub mod session;
 pub mod state;

@@ -113,9 +113,13 @@ impl<'a> Renderer<'a> {
     }
 
     fn text(&self, text: &Text) -> String {
-        self.run
-            .survey
-            .render(&self.run.context, &self.run.state, text, self.locale)
+        self.run.survey.render_with(
+            &self.run.context,
+            &self.run.state,
+            text,
+            self.locale,
+            &|number| crate::number::write(number, self.locale),
+        )
     }
 
     fn links(&self, links: &[&HelpLink]) -> Vec<LinkView> {

@@ -104,6 +104,65 @@ async fn post_purchase_runs_from_reassurance_to_thanks() {
     host.remove();
 }
 
+/// A survey whose message recalls the order total and a number the shop passed.
+const RECALLS_NUMBERS: &str = r#"{
+  "id": "numbers", "version": 1, "default_locale": "en", "locales": ["en", "de"],
+  "steps": [
+    {"id": "thanks", "kind": "reassurance",
+     "title": {"en": "Your order of {order.total} is confirmed", "de": "Ihre Bestellung über {order.total} ist bestätigt"},
+     "body": {"en": "{extra.weight} kg, order {customer.earlier_orders}", "de": "{extra.weight} kg, Bestellung {customer.earlier_orders}"}}
+  ]
+}"#;
+
+/// What the message of [`RECALLS_NUMBERS`] says in `locale` with `context`.
+async fn recalled(locale: &str, context_json: &str) -> (String, String) {
+    let host = new_element(&format!("numbers-{locale}"));
+    let options = rapport::Options::default()
+        .with_context(context(context_json))
+        .with_locale(locale);
+    let widget = match mount(&host, survey(RECALLS_NUMBERS), options) {
+        Ok(widget) => widget,
+        Err(err) => panic!("mount: {err}"),
+    };
+    sleep(20).await;
+    let root = shadow(&host);
+    let said = (text(&root, "h2"), text(&root, ".body"));
+    widget.unmount();
+    host.remove();
+    said
+}
+
+#[wasm_bindgen_test]
+async fn numbers_in_texts_are_written_the_way_the_customers_language_writes_them() {
+    let context = r#"{"order":{"total":1234.5,"currency":"EUR"},"customer":{"earlier_orders":1200},"extra":{"weight":2.75}}"#;
+    assert_eq!(
+        recalled("de", context).await,
+        (
+            "Ihre Bestellung über 1.234,50\u{a0}€ ist bestätigt".to_owned(),
+            "2,75 kg, Bestellung 1.200".to_owned()
+        )
+    );
+    assert_eq!(
+        recalled("en", context).await,
+        (
+            "Your order of €1,234.50 is confirmed".to_owned(),
+            "2.75 kg, order 1,200".to_owned()
+        )
+    );
+    // Without a currency the total is a plain number; with a code Intl does not know, too.
+    let no_currency =
+        r#"{"order":{"total":1234.5},"customer":{"earlier_orders":0},"extra":{"weight":2.75}}"#;
+    assert_eq!(
+        recalled("de", no_currency).await.0,
+        "Ihre Bestellung über 1.234,5 ist bestätigt"
+    );
+    let unknown = r#"{"order":{"total":1234.5,"currency":"EURO"},"customer":{"earlier_orders":0},"extra":{"weight":2.75}}"#;
+    assert_eq!(
+        recalled("de", unknown).await.0,
+        "Ihre Bestellung über 1.234,5 ist bestätigt"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn nps_radios_follow_the_arrow_keys() {
     let host = new_element("nps-keys");

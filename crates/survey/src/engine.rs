@@ -352,9 +352,27 @@ impl ValidSurvey {
         self.filter(context, state, &ending.links, exprs)
     }
 
-    /// A text in `locale` with its placeholders filled in, as plain text.
+    /// A text in `locale` with its placeholders filled in, as plain text; numbers as Rust
+    /// writes them (`653.9`). The widget uses [`Self::render_with`] to write them the way the
+    /// customer's language does.
     #[must_use]
     pub fn render(&self, context: &Context, state: &RunState, text: &Text, locale: &str) -> String {
+        self.render_with(context, state, text, locale, &|number| match number {
+            Recalled::Number(n) | Recalled::Money { amount: n, .. } => n.to_string(),
+        })
+    }
+
+    /// A text in `locale` with its placeholders filled in, as plain text, each number written
+    /// by `write`: `order.total` as an amount of money when the context names its currency.
+    #[must_use]
+    pub fn render_with(
+        &self,
+        context: &Context,
+        state: &RunState,
+        text: &Text,
+        locale: &str,
+        write: &dyn Fn(Recalled<'_>) -> String,
+    ) -> String {
         let answers = self.counted_answers(context, &state.answers);
         let relationship = self.relationship(context, &state.answers);
         let scope = self.scope(context, &relationship.type_id, &answers);
@@ -362,13 +380,36 @@ impl ValidSurvey {
             let field = Field::from_name(name)?;
             match scope.value(&field) {
                 crate::condition::Value::Missing => None,
-                crate::condition::Value::Number(n) => Some(n.to_string()),
+                crate::condition::Value::Number(n) => {
+                    Some(write(match (&field, context.order.currency.as_deref()) {
+                        (Field::OrderTotal, Some(currency)) => Recalled::Money {
+                            amount: n,
+                            currency,
+                        },
+                        _ => Recalled::Number(n),
+                    }))
+                }
                 crate::condition::Value::Text(s) => Some(s.to_owned()),
                 crate::condition::Value::Bool(b) => Some(b.to_string()),
                 crate::condition::Value::List(items) => Some(items.join(", ")),
             }
         })
     }
+}
+
+/// A number a text recalls through a placeholder, for [`ValidSurvey::render_with`] to write.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Recalled<'a> {
+    /// A plain number: an answer, the number of earlier orders, an extra attribute.
+    Number(f64),
+    /// The order total in the currency the context names (an ISO 4217 code such as `EUR`,
+    /// as the shop wrote it).
+    Money {
+        /// The amount.
+        amount: f64,
+        /// The currency code.
+        currency: &'a str,
+    },
 }
 
 fn holds(scope: &Scope<'_>, condition: Option<&Expr>) -> bool {

@@ -36,7 +36,7 @@ pub mod validate;
 pub use answer::{check_answer, AnswerProblem, AnswerValue, Answers};
 pub use context::{Business, Context, Customer, ExtraValue, Order, RelationshipMode};
 pub use definition::{Bullet, ChoiceOption, Delivery, Ending, HelpLink, Step, StepKind, Survey};
-pub use engine::{Action, EngineError, Progress, RunState};
+pub use engine::{Action, EngineError, Progress, Recalled, RunState};
 pub use load::{load, load_value, parse, read_value};
 pub use relationship::{Relationship, TypeSource};
 pub use response::{
