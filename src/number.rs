@@ -5,8 +5,9 @@
 
 use rapport_survey::Recalled;
 
-/// `number` as `locale` writes it (Rust's own way when the browser cannot: an unknown locale
-/// or currency code, or outside a browser).
+/// `number` as `locale` writes it: money as a plain number when the browser does not know the
+/// currency code, and in Rust's own way (`1234.5`) when it does not know the locale or outside
+/// a browser.
 #[must_use]
 pub fn write(number: Recalled<'_>, locale: &str) -> String {
     let (Recalled::Number(n) | Recalled::Money { amount: n, .. }) = number;
