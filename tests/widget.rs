@@ -114,13 +114,17 @@ const RECALLS_NUMBERS: &str = r#"{
   ]
 }"#;
 
-/// What the message of [`RECALLS_NUMBERS`] says in `locale` with `context`.
+/// What the message of [`RECALLS_NUMBERS`] says in `locale` with `context` (a locale other
+/// than `en` takes the place of `de`).
 async fn recalled(locale: &str, context_json: &str) -> (String, String) {
     let host = new_element(&format!("numbers-{locale}"));
     let options = rapport::Options::default()
         .with_context(context(context_json))
         .with_locale(locale);
-    let widget = match mount(&host, survey(RECALLS_NUMBERS), options) {
+    // The survey's second locale is the one asked for, unless that is English.
+    let second = if locale == "en" { "de" } else { locale };
+    let definition = RECALLS_NUMBERS.replace("\"de\"", &format!("\"{second}\""));
+    let widget = match mount(&host, survey(&definition), options) {
         Ok(widget) => widget,
         Err(err) => panic!("mount: {err}"),
     };
@@ -160,6 +164,14 @@ async fn numbers_in_texts_are_written_the_way_the_customers_language_writes_them
     assert_eq!(
         recalled("de", unknown).await.0,
         "Ihre Bestellung über 1.234,5 ist bestätigt"
+    );
+    // A locale code the survey may declare but Intl rejects: Rust's own way.
+    assert_eq!(
+        recalled("de-ab1", context).await,
+        (
+            "Ihre Bestellung über 1234.5 ist bestätigt".to_owned(),
+            "2.75 kg, Bestellung 1200".to_owned()
+        )
     );
 }
 
