@@ -168,13 +168,12 @@ impl Config {
     /// [`BootError::Config`] naming the offending key, e.g.
     /// `context.order.totl: unknown field `totl`, expected one of …`, or a value out of range.
     pub fn parse(json: &str) -> BootResult<Self> {
-        let value: Value =
-            serde_json::from_str(json).map_err(|err| BootError::Config(err.to_string()))?;
+        let value = crate::json::parse(json).map_err(BootError::Config)?;
         let config = Self::from_value(value).map_err(|err| {
             let message = err.to_string();
             // Only after a failure: the text is read again rather than the value kept (a
             // copy of every configuration, inline survey included, on the happy path).
-            let value = serde_json::from_str(json).unwrap_or(Value::Null);
+            let value = crate::json::parse(json).unwrap_or(Value::Null);
             let path = crate::locate::error_path(&value, |candidate| {
                 Self::from_value(candidate).is_err_and(|other| other.to_string() == message)
             });

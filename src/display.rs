@@ -306,7 +306,9 @@ async fn load(config: &mut Config) -> BootResult<ValidSurvey> {
                 Err(source) => return Err(BootError::Fetch { url, source }),
             };
             trigger::next_task().await;
-            rapport_survey::parse(&json).map_err(BootError::InvalidSurvey)?
+            crate::json::parse(&json).map_err(|message| {
+                BootError::InvalidSurvey(rapport_survey::load::syntax_error(&message))
+            })?
         }
         SurveySource::Inline(value) => value,
     };

@@ -171,9 +171,9 @@ fn storage() -> Option<web_sys::Storage> {
 pub fn load(survey_id: &str) -> Option<Record> {
     let item = storage()?.get_item(&key(survey_id)).ok()?;
     Some(
-        // Through a `Value`, as everything else the widget reads: reading from the text
-        // directly would add a copy of serde_json's parser code for this one type.
-        item.and_then(|json| serde_json::from_str(&json).ok())
+        // Through a `Value`, as everything else the widget reads (`crate::json`): reading
+        // from the text directly would add a copy of serde_json's parser for this one type.
+        item.and_then(|json| crate::json::parse(&json).ok())
             .and_then(|value| serde_json::from_value(value).ok())
             .unwrap_or_default(),
     )

@@ -27,6 +27,7 @@ pub mod error;
 pub mod frequency;
 pub mod http;
 pub mod i18n;
+pub mod json;
 pub mod locale;
 mod locate;
 pub mod mount;

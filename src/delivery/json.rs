@@ -8,10 +8,10 @@
 use rapport_survey::{AnswerValue, Answers, RunState};
 use serde_json::Value;
 
-/// Parses stored JSON.
+/// Parses stored JSON (`None` for text that is not JSON).
 #[must_use]
 pub fn parse(text: &str) -> Option<Value> {
-    serde_json::from_str(text).ok()
+    crate::json::parse(text).ok()
 }
 
 /// The text at `key`.

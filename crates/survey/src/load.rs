@@ -31,13 +31,18 @@ pub fn load_value(value: Value) -> Result<ValidSurvey, Vec<Problem>> {
 /// # Errors
 /// A JSON syntax error, as one problem at `$`.
 pub fn parse(json: &str) -> Result<Value, Vec<Problem>> {
-    serde_json::from_str(json).map_err(|err| {
-        vec![Problem::new(
-            "$",
-            ProblemCode::Syntax,
-            format!("not valid JSON: {err}"),
-        )]
-    })
+    serde_json::from_str(json).map_err(|err| syntax_error(&err))
+}
+
+/// The one problem of a definition that is not JSON, with the parser's `message` (for a
+/// reader that parses the text elsewhere, as the widget does with the browser's parser).
+#[must_use]
+pub fn syntax_error(message: &dyn std::fmt::Display) -> Vec<Problem> {
+    vec![Problem::new(
+        "$",
+        ProblemCode::Syntax,
+        format!("not valid JSON: {message}"),
+    )]
 }
 
 /// The second of [`load`]'s three parts: the definition's structure read from a JSON value,

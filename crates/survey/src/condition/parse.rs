@@ -40,29 +40,40 @@ fn continues_word(c: char) -> bool {
     starts_word(c) || c.is_ascii_digit() || matches!(c, '-' | '.')
 }
 
-/// The value of a number literal (`-`, digits, at most one `.`), read by the JSON parser that
-/// also reads the context and the answers, so that `order.total == 653.9` compares two values
-/// read alike. Core's own `str::parse::<f64>` would add its table of powers of five (~10 KB of
-/// every shop page's WebAssembly). Like that parser it allows leading zeros (`007`) and a
-/// trailing point (`6.`), which JSON does not.
+/// Powers of ten that a double holds exactly.
+const EXACT_POWERS_OF_TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// The value of a number literal (`-`, digits, at most one `.`, as the tokenizer cuts it;
+/// leading zeros and a trailing point allowed). Up to 15 significant digits and 22 after the
+/// point it is the correctly rounded value, the one a JSON parser gives the same number in the
+/// context: the digits as a whole number divided by a power of ten, both exact, rounded once.
+/// Longer literals are read to within a few units of the last place. Core's `str::parse::<f64>` would be exact always,
+/// but adds its table of powers of five (~10 KB of every shop page's WebAssembly).
 fn number(text: &str) -> Option<f64> {
-    let (sign, digits) = match text.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", text),
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
     };
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    if whole.is_empty() {
+    if whole.is_empty() || !(whole.bytes().chain(fraction.bytes())).all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let whole = whole.trim_start_matches('0');
-    let mut json = format!("{sign}{}", if whole.is_empty() { "0" } else { whole });
-    if !fraction.is_empty() {
-        json.push('.');
-        json.push_str(fraction);
+    // The digits as one whole number, and how many of them follow the point.
+    let mut mantissa = 0.0_f64;
+    for b in whole.bytes().chain(fraction.bytes()) {
+        mantissa = mantissa * 10.0 + f64::from(b - b'0');
     }
-    serde_json::from_str::<serde_json::Value>(&json)
-        .ok()?
-        .as_f64()
+    let mut scale = fraction.len();
+    let mut value = mantissa;
+    while scale > 0 {
+        let step = scale.min(EXACT_POWERS_OF_TEN.len() - 1);
+        value /= EXACT_POWERS_OF_TEN[step];
+        scale -= step;
+    }
+    Some(if negative { -value } else { value })
 }
 
 fn describe(token: &Token) -> String {
@@ -436,7 +447,7 @@ mod tests {
     }
 
     #[test]
-    fn numbers_are_read_as_json_reads_them_with_leading_zeros_and_a_trailing_point_allowed() {
+    fn numbers_are_read_correctly_rounded_with_leading_zeros_and_a_trailing_point_allowed() {
         for (text, value) in [
             ("6", 6.0),
             ("-1.5", -1.5),
@@ -446,18 +457,27 @@ mod tests {
             ("-0.5", -0.5),
             ("6.", 6.0),
             ("000", 0.0),
-            ("18446744073709551616", 18_446_744_073_709_551_616.0),
+            ("0.1", 0.1),
+            ("268435456.262", 268_435_456.262),
+            ("999999999999999", 999_999_999_999_999.0),
+            ("0.0000000000000000000001", 1e-22),
         ] {
             assert_eq!(number(text), Some(value), "{text}");
-            assert_eq!(
-                number(text),
-                serde_json::from_str::<serde_json::Value>(&format!("{value:?}"))
-                    .ok()
-                    .and_then(|v| v.as_f64()),
-                "{text} reads as the context's JSON {value:?} does"
+        }
+        // Beyond 15 significant digits: within a few units of the last place.
+        for text in [
+            "18446744073709551616",
+            "3.14159265358979323846",
+            "1234567890.123456789",
+        ] {
+            let (got, exact) = (number(text), text.parse::<f64>().ok());
+            assert!(
+                got.zip(exact)
+                    .is_some_and(|(g, e)| ((g - e) / e).abs() < 1e-15),
+                "{text}: {got:?} vs {exact:?}"
             );
         }
-        for text in ["1.2.3", "1..2", "-", "-.5", "1-2"] {
+        for text in ["1.2.3", "1..2", "-", "-.5", "1-2", "1e5"] {
             assert_eq!(number(text), None, "{text}");
         }
         let err = parse("order.total > 1.2.3").err().map(|e| e.to_string());
