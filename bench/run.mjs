@@ -40,12 +40,12 @@ const KIB = 1024;
 // "quality" → submit. Each click waits until its target is visible and not moving.
 const FLOWS = {
   rapport: [
-    { click: ['.scale-nps [role="radio"]', '3'] },
+    { click: ['.scale[data-scale="nps"] [role="radio"]', '3'] },
     { click: ['.button-primary', 'Continue'] },
     { click: ['textarea', null] },
     { type: COMMENT },
     { click: ['.button-primary', 'Continue'] },
-    { click: ['.scale-csat [role="radio"]', '4'] },
+    { click: ['.scale[data-scale="csat"] [role="radio"]', '4'] },
     { click: ['.button-primary', 'Continue'] },
     { click: ['label.option', 'The quality'] },
     { click: ['.button-primary', 'Submit'] }

@@ -198,7 +198,8 @@ pub(crate) fn App(props: &AppProps) -> Html {
 
     let survey = html! {
         <section
-            class={classes!("survey", closable.then_some("survey-closable"))}
+            class="survey"
+            data-closable={closable.then_some("")}
             lang={locale.to_owned()}
             aria-labelledby={labelled_by}
             aria-label={label}

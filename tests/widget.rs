@@ -11,6 +11,7 @@ mod widget_support;
 
 use rapport::{boot, mount};
 use rapport_survey::{AnswerValue, Response, Status, TypeSource};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use widget_support::*;
@@ -270,6 +271,18 @@ async fn a_required_step_cannot_be_passed_without_an_answer() {
     // The optional text step: a counter, Skip, Back.
     assert_eq!(text(&root, "h2"), "Why?");
     assert_eq!(text(&root, ".counter"), "0 of 200 characters");
+    assert!(!find(&root, ".counter").has_attribute("data-near-limit"));
+    // Near the limit the counter says so (the style sheet marks it).
+    let textarea: web_sys::HtmlTextAreaElement = find(&root, "textarea").unchecked_into();
+    textarea.set_value(&"x".repeat(190));
+    let input = web_sys::Event::new("input").unwrap_or_else(|err| panic!("{err:?}"));
+    let _ = textarea.dispatch_event(&input);
+    sleep(20).await;
+    assert_eq!(text(&root, ".counter"), "190 of 200 characters");
+    assert!(find(&root, ".counter").has_attribute("data-near-limit"));
+    textarea.set_value("");
+    let _ = textarea.dispatch_event(&input);
+    sleep(20).await;
     assert_eq!(
         find(&root, "textarea")
             .get_attribute("maxlength")

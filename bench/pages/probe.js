@@ -21,7 +21,7 @@
   var variant = match ? match[1] : null;
   // The first NPS value of each widget: what "first question visible" waits for.
   var FIRST_QUESTION = {
-    rapport: '.scale-nps [role="radio"]',
+    rapport: '.scale[data-scale="nps"] [role="radio"]',
     surveyjs: '[data-name="nps"] .sd-rating__item'
   };
   var B = (window.__bench = {

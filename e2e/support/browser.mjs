@@ -90,12 +90,9 @@ export async function nextScreen(page, from) {
   return screen(page);
 }
 
-/** The step kind shown (`nps`, `reassurance`, …) from the step's class. */
+/** The step kind shown (`nps`, `reassurance`, …) from the step's `data-kind`. */
 export async function kindOf(page) {
-  const step = page.locator('[data-rapport-survey] [data-step]');
-  const classes = (await step.getAttribute('class')) ?? '';
-  const match = /step-([a-z_]+)/.exec(classes);
-  return match ? match[1] : null;
+  return page.locator('[data-rapport-survey] [data-step]').getAttribute('data-kind');
 }
 
 /**

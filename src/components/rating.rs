@@ -82,7 +82,7 @@ pub fn rating(props: &RatingProps) -> Html {
         }
     });
     html! {
-        <div class={classes!("scale", format!("scale-{}", kind.id()))}>
+        <div class="scale" data-scale={kind.id()}>
             <div
                 role="radiogroup"
                 class="scale-values"

@@ -107,11 +107,11 @@ pub fn step(props: &StepProps) -> Html {
         view.kind,
         StepKind::SingleChoice | StepKind::MultiChoice | StepKind::RelationshipScreener
     );
-    let class = classes!("step", format!("step-{}", view.kind.id()));
+    let kind = view.kind.id();
     let step_id = view.id.clone();
     if grouped {
         html! {
-            <div key={step_id.clone()} {class} data-step={step_id}>
+            <div key={step_id.clone()} class="step" data-kind={kind} data-step={step_id}>
                 <fieldset
                     class="group"
                     aria-describedby={described_by}
@@ -125,7 +125,7 @@ pub fn step(props: &StepProps) -> Html {
         }
     } else {
         html! {
-            <div key={step_id.clone()} {class} data-step={step_id}>
+            <div key={step_id.clone()} class="step" data-kind={kind} data-step={step_id}>
                 { heading }
                 { body }
                 { control }

@@ -60,7 +60,7 @@ pub fn text_answer(props: &TextAnswerProps) -> Html {
                 value={props.text.clone()}
                 {oninput}
             />
-            <p id={COUNTER_ID} class={classes!("counter", near_limit.then_some("counter-near-limit"))}>
+            <p id={COUNTER_ID} class="counter" data-near-limit={near_limit.then_some("")}>
                 { props.words.counter(count, props.limit) }
             </p>
         </div>
