@@ -8,8 +8,8 @@
 
 use serde_json::Value;
 
-/// How deep arrays and objects may nest (as serde_json's own limit): deeper JSON is refused
-/// rather than copied recursively.
+/// How many levels arrays and objects may nest (serde_json's own limit is about the same):
+/// deeper JSON is refused rather than copied recursively.
 pub const MAX_DEPTH: usize = 128;
 
 /// Reads JSON `text`.
@@ -52,9 +52,6 @@ fn copy(value: &wasm_bindgen::JsValue, depth: usize) -> Result<Value, String> {
     /// 2^53: below it every whole number is exact in a JavaScript number.
     const EXACT: f64 = 9_007_199_254_740_992.0;
 
-    if depth > MAX_DEPTH {
-        return Err(format!("nested deeper than {MAX_DEPTH} levels"));
-    }
     if let Some(text) = value.as_string() {
         return Ok(Value::String(text));
     }
@@ -76,6 +73,10 @@ fn copy(value: &wasm_bindgen::JsValue, depth: usize) -> Result<Value, String> {
     }
     if value.is_null() {
         return Ok(Value::Null);
+    }
+    // An array or an object opens one more level.
+    if depth >= MAX_DEPTH && value.is_object() {
+        return Err(format!("nested deeper than {MAX_DEPTH} levels"));
     }
     if js_sys::Array::is_array(value) {
         let array: &js_sys::Array = value.unchecked_ref();

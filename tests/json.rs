@@ -59,10 +59,14 @@ fn text_that_is_not_json_is_an_error_in_the_parsers_words() {
 
 #[wasm_bindgen_test]
 fn nesting_deeper_than_the_limit_is_refused() {
-    let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let nested = |depth: usize| format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
     assert!(parse(&nested(MAX_DEPTH)).is_ok());
-    assert_eq!(
-        parse(&nested(10_000)),
-        Err(format!("nested deeper than {MAX_DEPTH} levels"))
-    );
+    assert!(parse(&format!(r#"{{"a":{}}}"#, nested(MAX_DEPTH - 1))).is_ok());
+    for depth in [MAX_DEPTH + 1, 10_000] {
+        assert_eq!(
+            parse(&nested(depth)),
+            Err(format!("nested deeper than {MAX_DEPTH} levels")),
+            "{depth}"
+        );
+    }
 }

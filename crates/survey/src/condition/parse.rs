@@ -50,24 +50,27 @@ const EXACT_POWERS_OF_TEN: [f64; 23] = [
 /// leading zeros and a trailing point allowed). Up to 15 significant digits and 22 after the
 /// point it is the correctly rounded value, the one a JSON parser gives the same number in the
 /// context: the digits as a whole number divided by a power of ten, both exact, rounded once.
-/// Longer literals are read to within a few units of the last place. Core's `str::parse::<f64>` would be exact always,
-/// but adds its table of powers of five (~10 KB of every shop page's WebAssembly).
+/// Longer literals are read to within a few units of the last place. Core's
+/// `str::parse::<f64>` would be exact always, but adds its table of powers of five (~10 KB of
+/// every shop page's WebAssembly).
 fn number(text: &str) -> Option<f64> {
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text),
     };
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    if whole.is_empty() || !(whole.bytes().chain(fraction.bytes())).all(|b| b.is_ascii_digit()) {
+    if whole.is_empty() {
         return None;
     }
-    // The digits as one whole number, and how many of them follow the point.
-    let mut mantissa = 0.0_f64;
+    // The digits as one whole number, then divided by ten for each one after the point.
+    let mut value = 0.0_f64;
     for b in whole.bytes().chain(fraction.bytes()) {
-        mantissa = mantissa * 10.0 + f64::from(b - b'0');
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10.0 + f64::from(b - b'0');
     }
     let mut scale = fraction.len();
-    let mut value = mantissa;
     while scale > 0 {
         let step = scale.min(EXACT_POWERS_OF_TEN.len() - 1);
         value /= EXACT_POWERS_OF_TEN[step];
@@ -464,11 +467,14 @@ mod tests {
         ] {
             assert_eq!(number(text), Some(value), "{text}");
         }
-        // Beyond 15 significant digits: within a few units of the last place.
+        // Beyond 15 significant digits or 22 after the point: within a few units of the last
+        // place.
         for text in [
             "18446744073709551616",
             "3.14159265358979323846",
             "1234567890.123456789",
+            "0.000000000000000000000000001",
+            "-1.0000000000000000000000000000000003",
         ] {
             let (got, exact) = (number(text), text.parse::<f64>().ok());
             assert!(
