@@ -21,6 +21,7 @@ use crate::mount::{CloseCallback, ResponseCallback, StepCallback, StepInfo};
 use crate::panic;
 use crate::session::Session;
 use crate::state::{Msg, Run};
+use crate::trigger;
 use crate::view::Renderer;
 
 /// Id of the survey's title, which names the widget's region.
@@ -65,12 +66,14 @@ pub(crate) fn App(props: &AppProps) -> Html {
     let closed = use_state(|| false);
 
     // Focus follows the step, but only after the customer moved: the first render must not
-    // pull the page's focus (and scroll position) into the widget.
+    // pull the page's focus (and scroll position) into the widget. In the next task: focusing
+    // lays the page out at once, which on a slow phone would make the click that moved a
+    // long task.
     use_effect_with(run.moves, {
         let root = root.clone();
         move |moves| {
             if *moves > 0 {
-                focus_heading(&root);
+                trigger::later(move || focus_heading(&root));
             }
         }
     });

@@ -14,6 +14,7 @@ mod delivery_support;
 use js_sys::Reflect;
 use rapport::delivery::outbox::{self, Hooks, MAX_QUEUED};
 use rapport::delivery::storage;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 use delivery_support::*;
@@ -60,6 +61,47 @@ async fn a_payload_is_stored_before_it_is_sent_and_removed_after_a_2xx() {
         r#"{"response_id":"r-stored","sequence":1}"#
     );
     assert!(storage::keys("rapport-attempts:").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_payload_is_sent_from_the_next_task_or_by_the_page_being_left_and_only_once() {
+    quiet().await;
+    let endpoint = Endpoint::install(&[]);
+    outbox::enqueue(&letter("r-next", 1, true));
+    assert_eq!(waiting(), ["r-next:1"]);
+    microtasks().await;
+    assert_eq!(endpoint.count(), 0, "no request in the task that stored it");
+    wait_for("the delivery", 3_000, || waiting().is_empty()).await;
+    assert_eq!(endpoint.keys(), ["r-next:1"]);
+
+    // Left before that next task: the page gets no more tasks, so `pagehide` sends it.
+    outbox::enqueue(&letter("r-leaving", 1, true));
+    page_event("pagehide");
+    microtasks().await;
+    assert_eq!(
+        endpoint.keys(),
+        ["r-next:1", "r-leaving:1"],
+        "requested while the page was being left"
+    );
+    // The page stayed after all (back/forward cache): no second request.
+    page_event("pageshow");
+    wait_for("the delivery", 3_000, || waiting().is_empty()).await;
+    sleep(300).await;
+    assert_eq!(endpoint.keys(), ["r-next:1", "r-leaving:1"]);
+}
+
+/// Lets the microtasks queued so far run (the background work started by then).
+async fn microtasks() {
+    let _ =
+        wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&JsValue::UNDEFINED)).await;
+}
+
+/// Dispatches `name` (e.g. `pagehide`) on the window, as the browser does.
+fn page_event(name: &str) {
+    let dispatched = web_sys::window()
+        .zip(web_sys::Event::new(name).ok())
+        .and_then(|(window, event)| window.dispatch_event(&event).ok());
+    assert!(dispatched.is_some(), "could not dispatch `{name}`");
 }
 
 #[wasm_bindgen_test]

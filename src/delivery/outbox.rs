@@ -330,6 +330,18 @@ static TIMER: AtomicU32 = AtomicU32::new(0);
 
 thread_local! {
     static HOOKS: RefCell<Vec<(String, Hooks)>> = const { RefCell::new(Vec::new()) };
+    /// Letters [`enqueue`]d by this page (born leased) whose first request is not made yet.
+    static UNSENT: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Whether letter `id` still waited for its first request; it no longer does.
+fn take_unsent(id: &str) -> bool {
+    UNSENT.with(|unsent| {
+        let mut unsent = unsent.borrow_mut();
+        let before = unsent.len();
+        unsent.retain(|waiting| waiting != id);
+        unsent.len() != before
+    })
 }
 
 /// Runs `work` in the background (one instantiation of the executor for all of delivery).
@@ -423,10 +435,18 @@ pub fn enqueue(letter: &Letter) {
             set_attempts(&id, lease);
             storage::set(&queue_key(&id), &json);
             let letter = letter.clone();
-            // Nobody else can have it yet: send first (the customer may be leaving), and take
-            // its lock meanwhile, to keep after the delivery.
-            let asked = lock::ask(&letter_lock(&letter));
+            UNSENT.with(|unsent| unsent.borrow_mut().push(id.clone()));
             spawn(async move {
+                // In the next task, not in the one of the click that gave the answer: making
+                // the request (and asking for the lock) there would make it a long task on a
+                // slow phone. A page left meanwhile sends it from `leave`.
+                crate::trigger::next_task().await;
+                if !take_unsent(&id) {
+                    return;
+                }
+                // Nobody else can have it yet: send first (the customer may be leaving), and
+                // take its lock meanwhile, to keep after the delivery.
+                let asked = lock::ask(&letter_lock(&letter));
                 let sent = send::send(&letter).await;
                 let claim = asked.claim().await;
                 settle(&letter, sent, claim);
@@ -495,6 +515,7 @@ fn set_attempts(id: &str, attempts: Attempts) {
 }
 
 fn forget(id: &str) {
+    take_unsent(id);
     storage::remove(&queue_key(id));
     storage::remove(&attempts_key(id));
 }
@@ -626,7 +647,10 @@ fn leave() {
     set(&LEAVING, true);
     let now = now_ms();
     for (letter, attempts) in letters() {
-        if attempts.lease > now || (attempts.hold && attempts.next_at > now) {
+        // A letter of this page still waiting for its first request holds a lease, but is
+        // not in flight.
+        let unsent = take_unsent(&letter.idempotency_key());
+        if !unsent && (attempts.lease > now || (attempts.hold && attempts.next_at > now)) {
             continue;
         }
         set_attempts(
