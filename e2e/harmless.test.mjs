@@ -180,6 +180,27 @@ test('only the survey and the endpoint are requested, and no cookie is set', LIM
   await page.context().close();
 });
 
+test('a server that sends the wasm without its media type still gets the survey shown and answered', LIMIT, async () => {
+  server.responses.length = 0;
+  server.requests.length = 0;
+  server.files.wasmType = 'application/octet-stream';
+  try {
+    const page = await open(browser, server.page({ embed: 'queue', options: options({ mode: 'slide_in' }) }));
+    await walk(page);
+    const { body } = await completeResponse(server);
+    assert.deepEqual(await validateResponse(body), []);
+    // Streaming compilation refuses such a response; the widget fetched it once more and
+    // compiled it from its bytes.
+    const wasm = server.requests.filter((r) => /^\/rapport_bg-[0-9a-f]+\.wasm$/.test(r.path));
+    assert.equal(wasm.length, 2, JSON.stringify(wasm));
+    assert.deepEqual(page.errors.map(String), []);
+    assert.deepEqual(rapportLogs(page, 'error'), []);
+    await page.context().close();
+  } finally {
+    server.files.wasmType = 'application/wasm';
+  }
+});
+
 test('a broken definition shows nothing, logs one error with every problem, and the page works', LIMIT, async () => {
   const expected = (await readFile(`${REPO}/tests/broken/semantics.expected.txt`, 'utf8')).trim().split('\n');
   for (const survey of ['/pages/surveys/broken.json', JSON.parse(await readFile(`${REPO}/e2e/pages/surveys/broken.json`, 'utf8'))]) {

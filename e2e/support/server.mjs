@@ -91,14 +91,17 @@ window.addEventListener('load', function () {
 }
 
 /**
- * Starts the server. `endpoint.status` (default 201) is what POST /responses answers.
- * Returns `{ url, page(config), requests, responses, endpoint, close() }`.
+ * Starts the server. `endpoint.status` (default 201) is what POST /responses answers;
+ * `files.wasmType` (default application/wasm) is the Content-Type of the wasm file.
+ * Returns `{ url, page(config), requests, responses, endpoint, files, close() }`.
  */
 export async function startServer() {
   const pages = new Map();
   const requests = [];
   const responses = [];
   const endpoint = { status: 201 };
+  // The Content-Type of the widget's wasm file (a test may play a misconfigured server).
+  const files = { wasmType: TYPES['.wasm'] };
   let nextPage = 0;
 
   const server = createServer(async (request, response) => {
@@ -182,7 +185,7 @@ export async function startServer() {
       file = await fileUnder(DIST, url.pathname.slice(1));
     }
     if (file) {
-      send(200, file.body, file.type);
+      send(200, file.body, extname(url.pathname) === '.wasm' ? files.wasmType : file.type);
     } else {
       send(404, 'not found');
     }
@@ -196,6 +199,7 @@ export async function startServer() {
     requests,
     responses,
     endpoint,
+    files,
     /** Registers a page and returns its URL. */
     page(config) {
       nextPage += 1;
