@@ -331,21 +331,11 @@
     var base = baseUrl(script.src);
     var options = readOptions(script);
 
-    // Fetch and compile the wasm module while the glue loads, instead of after it: the
-    // browser then decodes each part of the module as it arrives, in small tasks, rather than
-    // all of it in one long task once the glue asks for it. The glue only instantiates it.
-    // Should streaming compilation fail (e.g. a server that sends the wasm without the
-    // application/wasm type), the glue is given a fresh response and tries its own way.
-    var wasmUrl = base + WASM_FILE;
-    var wasm = wasmUrl;
+    // Fetch the wasm module while the glue loads, instead of after it: the glue then
+    // compiles the response as it streams in (WebAssembly.instantiateStreaming).
+    var wasm = base + WASM_FILE;
     if (typeof window.fetch === 'function') {
-      wasm = window.fetch(wasmUrl);
-      var api = window.WebAssembly;
-      if (typeof api.compileStreaming === 'function') {
-        wasm = api.compileStreaming(wasm)['catch'](function () {
-          return window.fetch(wasmUrl);
-        });
-      }
+      wasm = window.fetch(wasm);
       wasm['catch'](function () {}); // reported through the glue's init, not as unhandled
     }
     // Likewise the script tag's survey (unless it waits for `rapport.show()`): its round trip
