@@ -171,3 +171,91 @@ async fn a_run_resumes_for_the_same_survey_and_order() {
     assert_ne!(no_resume.session().response_id, first.session().response_id);
     wait_for("the posts", 3_000, || waiting().is_empty()).await;
 }
+
+#[wasm_bindgen_test]
+async fn saved_runs_are_pruned_when_a_new_one_is_saved_and_saving_again_reads_none_back() {
+    use rapport::delivery::resume::{self, Saved, MAX_AGE_MS, MAX_RUNS};
+    use rapport::delivery::storage;
+
+    quiet().await;
+    let now = now();
+    // MAX_RUNS recent runs (o0 the newest) and one older than MAX_AGE_MS.
+    for i in 0..MAX_RUNS as u64 {
+        storage::set(
+            &format!("{}s:o{i}", resume::PREFIX),
+            &format!(r#"{{"saved":{}}}"#, now - 1_000 * (i + 1)),
+        );
+    }
+    let expired = format!("{}s:expired", resume::PREFIX);
+    storage::set(
+        &expired,
+        &format!(r#"{{"saved":{}}}"#, now - MAX_AGE_MS - 1),
+    );
+    let key = resume::key("s", "pruning");
+    let run = Saved {
+        survey_version: 1,
+        response_id: "r-pruning".into(),
+        started_at: "2026-12-02T07:00:00Z".into(),
+        sequence: 0,
+        last: String::new(),
+        state: rapport_survey::RunState::default(),
+        saved: now,
+    };
+    resume::save(&key, &run);
+    let mut kept = storage::keys(resume::PREFIX);
+    kept.sort();
+    let mut expected: Vec<String> = (0..MAX_RUNS as u64 - 1)
+        .map(|i| format!("{}s:o{i}", resume::PREFIX))
+        .chain([key.clone()])
+        .collect();
+    expected.sort();
+    assert_eq!(
+        kept, expected,
+        "the expired run and the oldest beyond {MAX_RUNS} are gone"
+    );
+
+    // After the next answer: saved again, and no other run read.
+    let read = count_run_reads();
+    resume::save(&key, &Saved { sequence: 1, ..run });
+    assert_eq!(read.stop(), 0.0, "saving again read no saved run back");
+    assert!(storage::get(&key).is_some_and(|json| json.contains(r#""sequence":1"#)));
+    assert_eq!(storage::keys(resume::PREFIX).len(), MAX_RUNS);
+    clear();
+}
+
+/// Counts `localStorage.getItem` calls for saved runs until `stop`.
+fn count_run_reads() -> RunReads {
+    use wasm_bindgen::JsCast;
+    let prototype = js_sys::Reflect::get(&js_sys::global(), &"Storage".into())
+        .and_then(|s| js_sys::Reflect::get(&s, &"prototype".into()))
+        .unwrap_or_default();
+    let original = js_sys::Reflect::get(&prototype, &"getItem".into()).unwrap_or_default();
+    let counting = js_sys::Function::new_with_args(
+        "original",
+        "globalThis.__runReads = 0; return function (key) { \
+           if (String(key).startsWith('rapport-run:')) globalThis.__runReads++; \
+           return original.call(this, key); }",
+    )
+    .call1(&wasm_bindgen::JsValue::UNDEFINED, &original)
+    .unwrap_or_default();
+    let _ = js_sys::Reflect::set(&prototype, &"getItem".into(), &counting);
+    RunReads {
+        prototype,
+        original: original.unchecked_into(),
+    }
+}
+
+struct RunReads {
+    prototype: wasm_bindgen::JsValue,
+    original: js_sys::Function,
+}
+
+impl RunReads {
+    fn stop(self) -> f64 {
+        let _ = js_sys::Reflect::set(&self.prototype, &"getItem".into(), &self.original);
+        js_sys::Reflect::get(&js_sys::global(), &"__runReads".into())
+            .ok()
+            .and_then(|n| n.as_f64())
+            .unwrap_or(f64::NAN)
+    }
+}

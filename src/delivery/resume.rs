@@ -6,6 +6,8 @@
 //! Kept in `localStorage` under `rapport-run:<survey id>:<order id>`, for at most
 //! [`MAX_AGE_MS`] and for at most [`MAX_RUNS`] orders (the most recent).
 
+use std::cell::RefCell;
+
 use rapport_survey::{RunState, ValidSurvey};
 use serde::Serialize;
 use serde_json::Value;
@@ -38,6 +40,11 @@ pub struct Saved {
     pub saved: u64,
 }
 
+thread_local! {
+    /// The keys this page saved under (and pruned the others at, the first time).
+    static PRUNED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
 /// The storage key of a survey's run for an order.
 #[must_use]
 pub fn key(survey_id: &str, order_id: &str) -> String {
@@ -67,22 +74,43 @@ pub fn unfinished(survey_id: &str, order_id: &str) -> bool {
         .is_some_and(|saved| !saved.state.done)
 }
 
-/// Saves `run` under `key`, then forgets runs that are too old or too many.
+/// Saves `run` under `key`. The first time this page saves under `key`, it also forgets the
+/// runs that are too old or too many; after that the set of runs does not grow, and saving
+/// again (after every answer) reads none of them back.
 pub fn save(key: &str, run: &Saved) {
     if let Ok(json) = serde_json::to_string(run) {
         storage::set(key, &json);
     }
+    let first = PRUNED.with(|pruned| {
+        let mut pruned = pruned.borrow_mut();
+        let first = !pruned.iter().any(|k| k == key);
+        if first {
+            pruned.push(key.to_owned());
+        }
+        first
+    });
+    if first {
+        prune(key, run.saved);
+    }
+}
+
+/// Forgets the runs that are too old or too many, `written` (just saved at `now`) aside.
+fn prune(written: &str, now: u64) {
     let runs: Vec<(String, u64)> = storage::keys(PREFIX)
         .into_iter()
         .map(|key| {
-            let saved = storage::get(&key)
-                .and_then(|text| json::parse(&text))
-                .and_then(|value| json::number(&value, "saved"))
-                .unwrap_or(0);
+            let saved = if key == written {
+                now
+            } else {
+                storage::get(&key)
+                    .and_then(|text| json::parse(&text))
+                    .and_then(|value| json::number(&value, "saved"))
+                    .unwrap_or(0)
+            };
             (key, saved)
         })
         .collect();
-    for stale in stale(&runs, run.saved) {
+    for stale in stale(&runs, now) {
         storage::remove(&stale);
     }
 }
