@@ -6,9 +6,10 @@
 //!   failures, next attempt, lease) under `rapport-attempts:<…>`, apart, so that bookkeeping
 //!   never brings back a letter another tab has just delivered.
 //! - A new letter is sent by the tab that wrote it, in the next task (a page left before then
-//!   sends it from `pagehide`), under a lease (so no other tab sends it at the same time). [`flush`] sends what is due later, one letter after the
-//!   other, in the order they were written, while holding the cross-tab lock
-//!   ([`super::lock`]), each under a lease while in flight.
+//!   sends it from `pagehide`), under a lease (so no other tab sends it at the same time).
+//!   [`flush`] sends what is due later, one letter after the other, in the order they were
+//!   written, while holding the cross-tab lock ([`super::lock`]), each under a lease while
+//!   in flight.
 //! - Network errors, timeouts, 408, 429 and 5xx are retried with exponential backoff and
 //!   jitter, or after the endpoint's `Retry-After`; any other status is final: the letter is
 //!   kept aside (`rapport-rejected:<…>`, at most [`MAX_KEPT`]) and `onError` is called.
