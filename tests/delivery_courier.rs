@@ -201,7 +201,15 @@ async fn saved_runs_are_pruned_when_a_new_one_is_saved_and_saving_again_reads_no
         state: rapport_survey::RunState::default(),
         saved: now,
     };
+    let read = count_run_reads();
     resume::save(&key, &run);
+    assert_eq!(
+        read.stop(),
+        0.0,
+        "no saved run read back in the task of the save (the answer's click)"
+    );
+    // Pruned in the task after it.
+    sleep(20).await;
     let mut kept = storage::keys(resume::PREFIX);
     kept.sort();
     let mut expected: Vec<String> = (0..MAX_RUNS as u64 - 1)
@@ -217,6 +225,7 @@ async fn saved_runs_are_pruned_when_a_new_one_is_saved_and_saving_again_reads_no
     // After the next answer: saved again, and no other run read.
     let read = count_run_reads();
     resume::save(&key, &Saved { sequence: 1, ..run });
+    sleep(20).await;
     assert_eq!(read.stop(), 0.0, "saving again read no saved run back");
     assert!(storage::get(&key).is_some_and(|json| json.contains(r#""sequence":1"#)));
     assert_eq!(storage::keys(resume::PREFIX).len(), MAX_RUNS);

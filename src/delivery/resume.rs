@@ -75,8 +75,9 @@ pub fn unfinished(survey_id: &str, order_id: &str) -> bool {
 }
 
 /// Saves `run` under `key`. The first time this page saves under `key`, it also forgets the
-/// runs that are too old or too many; after that the set of runs does not grow, and saving
-/// again (after every answer) reads none of them back.
+/// runs that are too old or too many, in the next task (reading them all back would lengthen
+/// the click that gave the first answer); after that the set of runs does not grow, and
+/// saving again (after every answer) reads none of them back.
 pub fn save(key: &str, run: &Saved) {
     if let Ok(json) = serde_json::to_string(run) {
         storage::set(key, &json);
@@ -90,7 +91,8 @@ pub fn save(key: &str, run: &Saved) {
         first
     });
     if first {
-        prune(key, run.saved);
+        let (key, now) = (key.to_owned(), run.saved);
+        crate::trigger::later(move || prune(&key, now));
     }
 }
 
