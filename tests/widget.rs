@@ -231,6 +231,38 @@ async fn nps_radios_follow_the_arrow_keys() {
 }
 
 #[wasm_bindgen_test]
+async fn a_click_picks_the_value_clicked_and_the_space_between_the_values_picks_none() {
+    let host = new_element("nps-clicks");
+    let (options, _) = collecting_options("{}");
+    if let Err(err) = mount(&host, survey(NPS_SURVEY), options) {
+        panic!("mount: {err}");
+    }
+    sleep(20).await;
+    let root = shadow(&host);
+    let values = find_all(&root, "[role=radiogroup] [role=radio]");
+    let checked = || -> Vec<String> {
+        find_all(&root, "[role=radio][aria-checked=true]")
+            .iter()
+            .map(|e| e.text_content().unwrap_or_default())
+            .collect()
+    };
+    for (i, expected) in [(7, "7"), (0, "0"), (10, "10")] {
+        click(&values[i]);
+        sleep(20).await;
+        assert_eq!(checked(), [expected], "after a click on {expected}");
+    }
+    // The group's own space and the scale's end labels are not values.
+    let group = find(&root, "[role=radiogroup]");
+    click(&group);
+    press(&group, "ArrowLeft");
+    click(&find(&root, ".scale-ends span"));
+    sleep(20).await;
+    assert_eq!(checked(), ["10"]);
+
+    host.remove();
+}
+
+#[wasm_bindgen_test]
 async fn a_required_step_cannot_be_passed_without_an_answer() {
     let host = new_element("required");
     let (options, responses) = collecting_options("{}");
