@@ -20,12 +20,13 @@ pub struct Words {
     pub back: &'static str,
     /// Button: skip an optional step.
     pub skip: &'static str,
-    /// Progress, with `{n}` and `{m}`.
-    step_of: &'static str,
+    /// Progress: the text before the step's number, between it and the number of steps,
+    /// and after that.
+    step_of: [&'static str; 3],
     /// Hint: a required step without an answer.
     pub please_answer: &'static str,
-    /// Hint: text too long, with `{limit}`.
-    too_long: &'static str,
+    /// Hint: text too long, before and after the limit.
+    too_long: [&'static str; 2],
     /// Hint: an answer the step does not accept (should not happen).
     pub check_answer: &'static str,
     /// Built-in thank-you title.
@@ -42,8 +43,8 @@ pub struct Words {
     pub very_hard: &'static str,
     /// CES high end when the step has no label.
     pub very_easy: &'static str,
-    /// Character counter, with `{n}` and `{max}`.
-    counter: &'static str,
+    /// Character counter: before the count, between it and the maximum, and after that.
+    counter: [&'static str; 3],
     /// Visible label of a consent checkbox.
     pub consent_yes: &'static str,
     /// Screen-reader note on links that open a new tab.
@@ -62,9 +63,9 @@ pub const EN: Words = Words {
     submit: "Submit",
     back: "Back",
     skip: "Skip",
-    step_of: "Step {n} of {m}",
+    step_of: ["Step ", " of ", ""],
     please_answer: "Please answer this question.",
-    too_long: "Please shorten your answer to {limit} characters.",
+    too_long: ["Please shorten your answer to ", " characters."],
     check_answer: "Please check your answer.",
     thanks: "Thank you!",
     not_likely: "Not likely",
@@ -73,7 +74,7 @@ pub const EN: Words = Words {
     very_satisfied: "Very satisfied",
     very_hard: "Very difficult",
     very_easy: "Very easy",
-    counter: "{n} of {max} characters",
+    counter: ["", " of ", " characters"],
     consent_yes: "Yes, I agree",
     new_tab: "(opens in a new tab)",
     close_survey: "Close survey",
@@ -88,9 +89,9 @@ pub const DE: Words = Words {
     submit: "Absenden",
     back: "Zurück",
     skip: "Überspringen",
-    step_of: "Schritt {n} von {m}",
+    step_of: ["Schritt ", " von ", ""],
     please_answer: "Bitte beantworten Sie diese Frage.",
-    too_long: "Bitte kürzen Sie Ihre Antwort auf {limit} Zeichen.",
+    too_long: ["Bitte kürzen Sie Ihre Antwort auf ", " Zeichen."],
     check_answer: "Bitte prüfen Sie Ihre Antwort.",
     thanks: "Vielen Dank!",
     not_likely: "Unwahrscheinlich",
@@ -99,7 +100,7 @@ pub const DE: Words = Words {
     very_satisfied: "Sehr zufrieden",
     very_hard: "Sehr schwierig",
     very_easy: "Sehr einfach",
-    counter: "{n} von {max} Zeichen",
+    counter: ["", " von ", " Zeichen"],
     consent_yes: "Ja, einverstanden",
     new_tab: "(öffnet in neuem Tab)",
     close_survey: "Umfrage schließen",
@@ -120,17 +121,15 @@ impl Words {
     /// "Step 2 of 5".
     #[must_use]
     pub fn step_of(&self, n: usize, m: usize) -> String {
-        self.step_of
-            .replace("{n}", &n.to_string())
-            .replace("{m}", &m.to_string())
+        let [before, between, after] = self.step_of;
+        format!("{before}{n}{between}{m}{after}")
     }
 
     /// "12 of 500 characters".
     #[must_use]
     pub fn counter(&self, n: usize, max: u32) -> String {
-        self.counter
-            .replace("{n}", &n.to_string())
-            .replace("{max}", &max.to_string())
+        let [before, between, after] = self.counter;
+        format!("{before}{n}{between}{max}{after}")
     }
 
     /// The words for a hint under a step.
@@ -138,7 +137,10 @@ impl Words {
     pub fn hint(&self, hint: &Hint) -> String {
         match hint {
             Hint::Required => self.please_answer.to_owned(),
-            Hint::TooLong(limit) => self.too_long.replace("{limit}", &limit.to_string()),
+            Hint::TooLong(limit) => {
+                let [before, after] = self.too_long;
+                format!("{before}{limit}{after}")
+            }
             Hint::Invalid => self.check_answer.to_owned(),
         }
     }
@@ -171,6 +173,11 @@ mod tests {
         assert_eq!(EN.step_of(2, 5), "Step 2 of 5");
         assert_eq!(DE.step_of(2, 5), "Schritt 2 von 5");
         assert_eq!(EN.counter(12, 500), "12 of 500 characters");
+        assert_eq!(DE.counter(0, 80), "0 von 80 Zeichen");
+        assert_eq!(
+            EN.hint(&Hint::TooLong(80)),
+            "Please shorten your answer to 80 characters."
+        );
         assert_eq!(
             DE.hint(&Hint::TooLong(80)),
             "Bitte kürzen Sie Ihre Antwort auf 80 Zeichen."
