@@ -50,6 +50,21 @@ pub fn rating(props: &RatingProps) -> Html {
         } else {
             None
         };
+        let onclick = {
+            let on_msg = on_msg.clone();
+            Callback::from(move |_: MouseEvent| on_msg.emit(Msg::Draft(answer(kind, v))))
+        };
+        let onkeydown = {
+            let on_msg = on_msg.clone();
+            Callback::from(move |event: KeyboardEvent| {
+                let Some(to) = key_target(&event.key(), v, min, max) else {
+                    return;
+                };
+                event.prevent_default();
+                on_msg.emit(Msg::Draft(answer(kind, to)));
+                focus_sibling(&event, usize::from(to - min));
+            })
+        };
         let checked = *value == Some(v);
         html! {
             <button
@@ -59,34 +74,13 @@ pub fn rating(props: &RatingProps) -> Html {
                 aria-checked={if checked { "true" } else { "false" }}
                 aria-label={label}
                 tabindex={if v == tab_stop { "0" } else { "-1" }}
+                {onclick}
+                {onkeydown}
             >
                 { v }
             </button>
         }
     });
-    // One listener of each kind on the group rather than two on every button: fewer
-    // closures to create and register on every render (the NPS scale has eleven buttons).
-    let onclick = {
-        let on_msg = on_msg.clone();
-        Callback::from(move |event: MouseEvent| {
-            if let Some(v) = value_of(&event, min, max) {
-                on_msg.emit(Msg::Draft(answer(kind, v)));
-            }
-        })
-    };
-    let onkeydown = {
-        let on_msg = on_msg.clone();
-        Callback::from(move |event: KeyboardEvent| {
-            let Some(to) = value_of(&event, min, max)
-                .and_then(|from| key_target(&event.key(), from, min, max))
-            else {
-                return;
-            };
-            event.prevent_default();
-            on_msg.emit(Msg::Draft(answer(kind, to)));
-            focus_sibling(&event, usize::from(to - min));
-        })
-    };
     html! {
         <div class="scale" data-scale={kind.id()}>
             <div
@@ -96,8 +90,6 @@ pub fn rating(props: &RatingProps) -> Html {
                 aria-describedby={described_by.clone()}
                 aria-required={required.then_some("true")}
                 aria-invalid={invalid.then_some("true")}
-                {onclick}
-                {onkeydown}
             >
                 { for buttons }
             </div>
@@ -129,20 +121,6 @@ pub fn key_target(key: &str, from: u8, min: u8, max: u8) -> Option<u8> {
         "End" => Some(max),
         _ => None,
     }
-}
-
-/// The value of the scale button an event happened on: `min` plus its position in the group.
-/// `None` for the group's own space between the buttons.
-fn value_of(event: &Event, min: u8, max: u8) -> Option<u8> {
-    let target = event
-        .target()?
-        .dyn_into::<Element>()
-        .ok()
-        .filter(|target| target.has_attribute("aria-checked"))?;
-    let buttons = target.parent_element()?.children();
-    let index = (0..buttons.length()).find(|&i| buttons.item(i).is_some_and(|b| b == target))?;
-    let v = min.checked_add(u8::try_from(index).ok()?)?;
-    (v <= max).then_some(v)
 }
 
 /// Moves focus to the `index`th button of the group the event happened in.

@@ -544,6 +544,15 @@ pub async fn flush() {
         set(&AGAIN, true);
         return;
     }
+    // Nothing stored, as on most pages (a customer's first order): nothing to send or plan,
+    // and no Web Lock to ask for — asking is most of the work of a flush that finds nothing,
+    // and the page's first flush runs while the survey starts.
+    if storage::keys(QUEUE_PREFIX).is_empty() {
+        set(&FRESH, false);
+        set(&FLUSHING, false);
+        schedule(None);
+        return;
+    }
     let held = loop {
         set(&AGAIN, false);
         let fresh = get(&FRESH);
