@@ -176,23 +176,33 @@ async fn numbers_in_texts_are_written_the_way_the_customers_language_writes_them
     );
 }
 
-#[wasm_bindgen_test]
-async fn nps_radios_follow_the_arrow_keys() {
-    let host = new_element("nps-keys");
-    let (options, _) = collecting_options("{}");
+/// The NPS survey mounted into a new host `id`, once shown: the host, its shadow root and the
+/// responses it hands on.
+async fn show_nps(id: &str) -> (web_sys::Element, web_sys::ShadowRoot, Responses) {
+    let host = new_element(id);
+    let (options, responses) = collecting_options("{}");
     if let Err(err) = mount(&host, survey(NPS_SURVEY), options) {
         panic!("mount: {err}");
     }
     sleep(20).await;
     let root = shadow(&host);
+    (host, root, responses)
+}
+
+/// The values of the scale that are checked.
+fn checked_values(root: &web_sys::ShadowRoot) -> Vec<String> {
+    find_all(root, "[role=radio][aria-checked=true]")
+        .iter()
+        .map(|e| e.text_content().unwrap_or_default())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn nps_radios_follow_the_arrow_keys() {
+    let (host, root, _) = show_nps("nps-keys").await;
     let values = find_all(&root, "[role=radiogroup] [role=radio]");
     assert_eq!(values.len(), 11);
-    let checked = || -> Vec<String> {
-        find_all(&root, "[role=radio][aria-checked=true]")
-            .iter()
-            .map(|e| e.text_content().unwrap_or_default())
-            .collect()
-    };
+    let checked = || checked_values(&root);
     let tab_stops = || find_all(&root, "[role=radio][tabindex='0']").len();
     assert!(checked().is_empty());
     assert_eq!(values[0].get_attribute("tabindex").as_deref(), Some("0"));
@@ -232,20 +242,9 @@ async fn nps_radios_follow_the_arrow_keys() {
 
 #[wasm_bindgen_test]
 async fn a_click_picks_the_value_clicked_and_the_space_between_the_values_picks_none() {
-    let host = new_element("nps-clicks");
-    let (options, _) = collecting_options("{}");
-    if let Err(err) = mount(&host, survey(NPS_SURVEY), options) {
-        panic!("mount: {err}");
-    }
-    sleep(20).await;
-    let root = shadow(&host);
+    let (host, root, _) = show_nps("nps-clicks").await;
     let values = find_all(&root, "[role=radiogroup] [role=radio]");
-    let checked = || -> Vec<String> {
-        find_all(&root, "[role=radio][aria-checked=true]")
-            .iter()
-            .map(|e| e.text_content().unwrap_or_default())
-            .collect()
-    };
+    let checked = || checked_values(&root);
     for (i, expected) in [(7, "7"), (0, "0"), (10, "10")] {
         click(&values[i]);
         sleep(20).await;
@@ -264,13 +263,7 @@ async fn a_click_picks_the_value_clicked_and_the_space_between_the_values_picks_
 
 #[wasm_bindgen_test]
 async fn a_required_step_cannot_be_passed_without_an_answer() {
-    let host = new_element("required");
-    let (options, responses) = collecting_options("{}");
-    if let Err(err) = mount(&host, survey(NPS_SURVEY), options) {
-        panic!("mount: {err}");
-    }
-    sleep(20).await;
-    let root = shadow(&host);
+    let (host, root, responses) = show_nps("required").await;
     assert!(
         find_all(&root, ".button-skip").is_empty(),
         "a required step has no Skip"

@@ -140,8 +140,11 @@ pub async fn wait_for(what: &str, done: impl Fn() -> bool) {
     panic!("timed out waiting for {what}");
 }
 
+/// The responses a widget handed on, in order.
+pub type Responses = Rc<RefCell<Vec<Response>>>;
+
 /// Collects the responses a mounted widget hands on.
-pub fn collecting_options(context_json: &str) -> (Options, Rc<RefCell<Vec<Response>>>) {
+pub fn collecting_options(context_json: &str) -> (Options, Responses) {
     let responses = Rc::new(RefCell::new(Vec::new()));
     let sink = responses.clone();
     let options = Options::default()
