@@ -37,6 +37,8 @@ pub(crate) struct Setup {
     pub on_response: Option<ResponseCallback>,
     pub on_step: Option<StepCallback>,
     pub on_close: Option<CloseCallback>,
+    /// How many of the customer's messages wait for a later task (see `App`'s `on_msg`).
+    pub deferred: std::cell::Cell<u32>,
 }
 
 /// Properties of [`App`].
@@ -121,10 +123,28 @@ pub(crate) fn App(props: &AppProps) -> Html {
         None => (None, Some(words.survey)),
     };
     let on_msg = {
-        let run = run.clone();
+        let (setup, run) = (setup.clone(), run.clone());
         Callback::from(move |msg: Msg| {
             panic::on_request();
-            run.dispatch(msg);
+            // A move to another step is shown in the next task. Done inside the click, the
+            // browser's own hover update after the click lays the new step out at once, in
+            // the click's task, which on a slow phone made it a long one; a task later the
+            // page is laid out in its next frame. What finishes the survey is handled at
+            // once, so that the response is stored before anything else can happen to the
+            // page, and a message that comes while others wait goes after them, in order.
+            let moves = matches!(msg, Msg::Continue | Msg::Skip | Msg::Back);
+            let waiting = setup.deferred.get() > 0;
+            let finishes = || run.update(msg.clone()).is_some_and(|next| next.done());
+            if waiting || (moves && !finishes()) {
+                setup.deferred.set(setup.deferred.get() + 1);
+                let (setup, run) = (setup.clone(), run.clone());
+                trigger::later(move || {
+                    setup.deferred.set(setup.deferred.get().saturating_sub(1));
+                    run.dispatch(msg);
+                });
+            } else {
+                run.dispatch(msg);
+            }
         })
     };
     let closable = setup.mode.closable();

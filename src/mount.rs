@@ -279,6 +279,7 @@ pub fn attach(
         on_response,
         on_step,
         on_close,
+        deferred: std::cell::Cell::new(0),
     };
     let props = AppProps {
         setup: Rc::new(setup),

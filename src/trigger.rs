@@ -135,6 +135,12 @@ pub async fn next_task() {
 /// Calls `work` in a later task of the page's event loop ([`next_task`]); without a window to
 /// set a timer on, right after the caller's work.
 pub fn later(work: impl FnOnce() + 'static) {
+    later_boxed(Box::new(work));
+}
+
+/// [`later`] for every kind of work: one copy of the waiting code in the bundle rather than
+/// one per caller.
+fn later_boxed(work: Box<dyn FnOnce()>) {
     wasm_bindgen_futures::spawn_local(async move {
         next_task().await;
         work();

@@ -262,6 +262,49 @@ async fn a_click_picks_the_value_clicked_and_the_space_between_the_values_picks_
 }
 
 #[wasm_bindgen_test]
+async fn a_step_change_is_shown_from_the_next_task_in_order_and_a_finish_is_stored_at_once() {
+    let (host, root, responses) = show_nps("step-moves").await;
+    click(&find_all(&root, "[role=radio]")[9]);
+    click(&find(&root, ".button-primary"));
+    microtasks().await;
+    assert_eq!(
+        text(&root, "h2"),
+        "Would you recommend us?",
+        "not yet in the click's task"
+    );
+    sleep(20).await;
+    assert_eq!(text(&root, "h2"), "Why?");
+
+    // Back, then Continue on the last step, in one task: taken in that order, so the survey
+    // is not finished.
+    click(&find(&root, ".button-back"));
+    click(&find(&root, ".button-primary"));
+    sleep(20).await;
+    assert_eq!(text(&root, "h2"), "Why?");
+    assert!(responses.borrow().is_empty(), "Back came first");
+
+    // Continue on the last step finishes the survey: the response is handed on in the
+    // click's own task.
+    click(&find(&root, ".button-primary"));
+    microtasks().await;
+    assert_eq!(responses.borrow().len(), 1, "handed on in the click's task");
+    assert_eq!(
+        responses.borrow()[0].answers.get("nps"),
+        Some(&AnswerValue::Nps(9))
+    );
+
+    host.remove();
+}
+
+/// Lets the microtasks of this task run (a few rounds: yew renders from one), but no later
+/// task.
+async fn microtasks() {
+    for _ in 0..10 {
+        let _ = JsFuture::from(js_sys::Promise::resolve(&wasm_bindgen::JsValue::UNDEFINED)).await;
+    }
+}
+
+#[wasm_bindgen_test]
 async fn a_required_step_cannot_be_passed_without_an_answer() {
     let (host, root, responses) = show_nps("required").await;
     assert!(
