@@ -94,10 +94,10 @@ async fn a_payload_is_sent_from_the_next_task_or_by_the_page_being_left_and_only
 async fn a_flush_of_an_empty_outbox_asks_for_no_lock_and_a_payload_left_behind_is_still_sent() {
     quiet().await;
     let endpoint = Endpoint::install(&[]);
-    let requests = count_lock_requests();
+    let requests = count_calls("LockManager", "request", "true");
     outbox::flush().await;
     assert_eq!(
-        lock_requests(),
+        requests.count(),
         0.0,
         "nothing stored: no Web Lock asked for"
     );
@@ -111,48 +111,6 @@ async fn a_flush_of_an_empty_outbox_asks_for_no_lock_and_a_payload_left_behind_i
         asked >= 1.0,
         "a stored payload is sent under the lock ({asked} requests)"
     );
-}
-
-/// Counts `navigator.locks.request` calls (in `globalThis.__lockRequests`) until `stop`.
-fn count_lock_requests() -> LockRequests {
-    let prototype = Reflect::get(&js_sys::global(), &"LockManager".into())
-        .and_then(|m| Reflect::get(&m, &"prototype".into()))
-        .unwrap_or_default();
-    let original = Reflect::get(&prototype, &"request".into()).unwrap_or_default();
-    let counting = js_sys::Function::new_with_args(
-        "original",
-        "globalThis.__lockRequests = 0; return function (...args) { \
-           globalThis.__lockRequests++; return original.apply(this, args); }",
-    )
-    .call1(&JsValue::UNDEFINED, &original)
-    .unwrap_or_default();
-    assert!(
-        Reflect::set(&prototype, &"request".into(), &counting).unwrap_or(false),
-        "this browser has no navigator.locks to count"
-    );
-    LockRequests {
-        prototype,
-        original,
-    }
-}
-
-fn lock_requests() -> f64 {
-    Reflect::get(&js_sys::global(), &"__lockRequests".into())
-        .ok()
-        .and_then(|n| n.as_f64())
-        .unwrap_or(f64::NAN)
-}
-
-struct LockRequests {
-    prototype: JsValue,
-    original: JsValue,
-}
-
-impl LockRequests {
-    fn stop(self) -> f64 {
-        let _ = Reflect::set(&self.prototype, &"request".into(), &self.original);
-        lock_requests()
-    }
 }
 
 /// Lets the microtasks queued so far run (the background work started by then).

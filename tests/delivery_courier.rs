@@ -201,7 +201,7 @@ async fn saved_runs_are_pruned_when_a_new_one_is_saved_and_saving_again_reads_no
         state: rapport_survey::RunState::default(),
         saved: now,
     };
-    let read = count_run_reads();
+    let read = count_calls("Storage", "getItem", &run_keys());
     resume::save(&key, &run);
     assert_eq!(
         read.stop(),
@@ -223,7 +223,7 @@ async fn saved_runs_are_pruned_when_a_new_one_is_saved_and_saving_again_reads_no
     );
 
     // After the next answer: saved again, and no other run read.
-    let read = count_run_reads();
+    let read = count_calls("Storage", "getItem", &run_keys());
     resume::save(&key, &Saved { sequence: 1, ..run });
     sleep(20).await;
     assert_eq!(read.stop(), 0.0, "saving again read no saved run back");
@@ -232,39 +232,10 @@ async fn saved_runs_are_pruned_when_a_new_one_is_saved_and_saving_again_reads_no
     clear();
 }
 
-/// Counts `localStorage.getItem` calls for saved runs until `stop`.
-fn count_run_reads() -> RunReads {
-    use wasm_bindgen::JsCast;
-    let prototype = js_sys::Reflect::get(&js_sys::global(), &"Storage".into())
-        .and_then(|s| js_sys::Reflect::get(&s, &"prototype".into()))
-        .unwrap_or_default();
-    let original = js_sys::Reflect::get(&prototype, &"getItem".into()).unwrap_or_default();
-    let counting = js_sys::Function::new_with_args(
-        "original",
-        "globalThis.__runReads = 0; return function (key) { \
-           if (String(key).startsWith('rapport-run:')) globalThis.__runReads++; \
-           return original.call(this, key); }",
+/// Which `Storage.getItem` calls read a saved run.
+fn run_keys() -> String {
+    format!(
+        "String(arg).startsWith('{}')",
+        rapport::delivery::resume::PREFIX
     )
-    .call1(&wasm_bindgen::JsValue::UNDEFINED, &original)
-    .unwrap_or_default();
-    let _ = js_sys::Reflect::set(&prototype, &"getItem".into(), &counting);
-    RunReads {
-        prototype,
-        original: original.unchecked_into(),
-    }
-}
-
-struct RunReads {
-    prototype: wasm_bindgen::JsValue,
-    original: js_sys::Function,
-}
-
-impl RunReads {
-    fn stop(self) -> f64 {
-        let _ = js_sys::Reflect::set(&self.prototype, &"getItem".into(), &self.original);
-        js_sys::Reflect::get(&js_sys::global(), &"__runReads".into())
-            .ok()
-            .and_then(|n| n.as_f64())
-            .unwrap_or(f64::NAN)
-    }
 }

@@ -257,3 +257,57 @@ pub fn leave_behind(letter: &Letter) {
         &json,
     );
 }
+
+/// Counts the calls of the browser's `Class.prototype.method` whose first argument passes
+/// `filter` (a JavaScript expression over `arg`, e.g. `String(arg).startsWith('rapport-run:')`;
+/// `true` for every call), until [`Calls::stop`] puts the original back.
+pub fn count_calls(class: &str, method: &'static str, filter: &str) -> Calls {
+    let prototype = Reflect::get(&js_sys::global(), &class.into())
+        .and_then(|c| Reflect::get(&c, &"prototype".into()))
+        .unwrap_or_default();
+    let original = Reflect::get(&prototype, &method.into()).unwrap_or_default();
+    let counter = format!("__calls_{class}_{method}");
+    let counting = Function::new_with_args(
+        "original",
+        &format!(
+            "globalThis.{counter} = 0; return function (...args) {{ const arg = args[0]; \
+             if ({filter}) globalThis.{counter}++; return original.apply(this, args); }}"
+        ),
+    )
+    .call1(&JsValue::UNDEFINED, &original)
+    .unwrap_or_default();
+    assert!(
+        Reflect::set(&prototype, &method.into(), &counting).unwrap_or(false),
+        "this browser has no {class}.prototype.{method} to count"
+    );
+    Calls {
+        prototype,
+        method,
+        original,
+        counter,
+    }
+}
+
+/// Calls counted by [`count_calls`].
+pub struct Calls {
+    prototype: JsValue,
+    method: &'static str,
+    original: JsValue,
+    counter: String,
+}
+
+impl Calls {
+    /// How many so far.
+    pub fn count(&self) -> f64 {
+        Reflect::get(&js_sys::global(), &self.counter.as_str().into())
+            .ok()
+            .and_then(|n| n.as_f64())
+            .unwrap_or(f64::NAN)
+    }
+
+    /// Puts the original method back; how many there were.
+    pub fn stop(self) -> f64 {
+        let _ = Reflect::set(&self.prototype, &self.method.into(), &self.original);
+        self.count()
+    }
+}
