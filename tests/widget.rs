@@ -43,20 +43,16 @@ async fn post_purchase_runs_from_reassurance_to_thanks() {
         "a message cannot be skipped"
     );
     click(&find(&root, ".button-primary"));
-    sleep(20).await;
 
     // CSAT: a required 1–5 scale, the last step.
-    assert_eq!(
-        text(&root, "h2"),
-        "How satisfied are you with your order so far?"
-    );
+    shows(&root, "How satisfied are you with your order so far?").await;
     assert_eq!(text(&root, "[aria-live]"), "Step 2 of 2");
+    // Focus follows a task after the step (see `App`).
     let heading = find(&root, "h2");
-    assert_eq!(
-        root.active_element().as_ref(),
-        Some(&heading),
-        "focus moves to the heading"
-    );
+    wait_for("focus to move to the heading", || {
+        root.active_element().as_ref() == Some(&heading)
+    })
+    .await;
     let values = find_all(&root, "[role=radiogroup] [role=radio]");
     assert_eq!(values.len(), 5);
     assert_eq!(
@@ -72,10 +68,9 @@ async fn post_purchase_runs_from_reassurance_to_thanks() {
     );
     assert!(responses.borrow().is_empty());
     click(&find(&root, ".button-primary"));
-    sleep(20).await;
 
     // The survey's ending, and the complete response.
-    assert_eq!(text(&root, "h2"), "Thank you!");
+    shows(&root, "Thank you!").await;
     assert_eq!(text(&root, ".ending .body"), "Enjoy your purchase.");
     assert_eq!(text(&root, "[aria-live]"), "Thank you!");
     assert!(find_all(&root, "form").is_empty());
@@ -264,6 +259,7 @@ async fn a_click_picks_the_value_clicked_and_the_space_between_the_values_picks_
 #[wasm_bindgen_test]
 async fn a_step_change_is_shown_from_the_next_task_in_order_and_a_finish_is_stored_at_once() {
     let (host, root, responses) = show_nps("step-moves").await;
+    let headings = Headings::watch(&root);
     click(&find_all(&root, "[role=radio]")[9]);
     click(&find(&root, ".button-primary"));
     microtasks().await;
@@ -272,19 +268,20 @@ async fn a_step_change_is_shown_from_the_next_task_in_order_and_a_finish_is_stor
         "Would you recommend us?",
         "not yet in the click's task"
     );
-    sleep(20).await;
-    assert_eq!(text(&root, "h2"), "Why?");
+    assert_eq!(headings.until(2).await[1], "Why?");
 
-    // Back, then Continue on the last step, in one task: taken in that order, so the survey
-    // is not finished.
+    // Back, then Continue on the last step, in one task: taken in that order (Back, then
+    // Continue from the first step), so the survey is not finished.
     click(&find(&root, ".button-back"));
     click(&find(&root, ".button-primary"));
-    sleep(20).await;
-    assert_eq!(text(&root, "h2"), "Why?");
+    assert_eq!(
+        headings.until(4).await[2..],
+        ["Would you recommend us?", "Why?"]
+    );
     assert!(responses.borrow().is_empty(), "Back came first");
 
     // Continue on the last step finishes the survey: the response is handed on in the
-    // click's own task.
+    // click's own task, and the ending shown from the next.
     click(&find(&root, ".button-primary"));
     microtasks().await;
     assert_eq!(responses.borrow().len(), 1, "handed on in the click's task");
@@ -292,8 +289,29 @@ async fn a_step_change_is_shown_from_the_next_task_in_order_and_a_finish_is_stor
         responses.borrow()[0].answers.get("nps"),
         Some(&AnswerValue::Nps(9))
     );
+    assert_eq!(
+        text(&root, "h2"),
+        "Why?",
+        "the ending is not in the click's task"
+    );
+    shows(&root, "Thank you!").await;
+    sleep(50).await;
+    assert_eq!(
+        responses.borrow().len(),
+        1,
+        "the ending's render posts nothing again"
+    );
 
     host.remove();
+}
+
+/// Waits until the step (or ending) headed `title` is shown: a move is shown a task after
+/// the click (see `App`), which a fixed wait can miss on a busy machine.
+async fn shows(root: &web_sys::ShadowRoot, title: &str) {
+    wait_for(&format!("the heading {title:?}"), || {
+        text(root, "h2") == title
+    })
+    .await;
 }
 
 /// Lets the microtasks of this task run (a few rounds: yew renders from one), but no later
@@ -313,7 +331,7 @@ async fn a_required_step_cannot_be_passed_without_an_answer() {
     );
 
     click(&find(&root, ".button-primary"));
-    sleep(20).await;
+    wait_for("the hint", || !find_all(&root, "[role=alert]").is_empty()).await;
     assert_eq!(text(&root, "h2"), "Would you recommend us?");
     assert_eq!(text(&root, "[role=alert]"), "Please answer this question.");
     let group = find(&root, "[role=radiogroup]");
@@ -334,10 +352,9 @@ async fn a_required_step_cannot_be_passed_without_an_answer() {
         "an answer clears the hint"
     );
     click(&find(&root, ".button-primary"));
-    sleep(20).await;
 
     // The optional text step: a counter, Skip, Back.
-    assert_eq!(text(&root, "h2"), "Why?");
+    shows(&root, "Why?").await;
     assert_eq!(text(&root, ".counter"), "0 of 200 characters");
     assert!(!find(&root, ".counter").has_attribute("data-near-limit"));
     // Near the limit the counter says so (the style sheet marks it).
@@ -359,8 +376,7 @@ async fn a_required_step_cannot_be_passed_without_an_answer() {
     );
     assert!(!find_all(&root, ".button-skip").is_empty());
     click(&find(&root, ".button-back"));
-    sleep(20).await;
-    assert_eq!(text(&root, "h2"), "Would you recommend us?");
+    shows(&root, "Would you recommend us?").await;
     let checked = find(&root, "[role=radio][aria-checked=true]");
     assert_eq!(
         checked.text_content().as_deref(),
@@ -465,12 +481,15 @@ async fn boot_fetches_the_survey_and_posts_the_response() {
     assert_eq!(root.adopted_style_sheets().length(), 1);
 
     click(&find(&root, ".button-primary"));
-    sleep(20).await;
+    wait_for("the second step", || {
+        find_all(&root, "[role=radio]").len() == 5
+    })
+    .await;
     click(&find_all(&root, "[role=radio]")[4]);
     sleep(20).await;
     click(&find(&root, ".button-primary"));
     wait_for("the post", || !fetch.posts.borrow().is_empty()).await;
-    assert_eq!(text(&root, "h2"), "Vielen Dank!");
+    shows(&root, "Vielen Dank!").await;
 
     // `Request::clone` is the JS method (a copy of the request); clone the handle instead.
     let request = Clone::clone(&fetch.posts.borrow()[0]);

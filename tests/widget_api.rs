@@ -123,6 +123,13 @@ async fn answer_nps(root: &web_sys::ShadowRoot) {
     wait_for("the thanks", || heading() == "Thank you!").await;
 }
 
+/// Waits until a survey that is not to be shown (capped, sampled out) has been turned away
+/// and its slot is free again; one that is shown keeps the slot, and this times out. A fixed
+/// wait can be outrun on a busy machine, and the next `show` would then find the slot taken.
+async fn decided() {
+    wait_for("the survey's slot to be free", || !rapport::display::busy()).await;
+}
+
 /// Waits until `host` has left the page.
 async fn gone(host: &Element) {
     wait_for("the survey to close", || !host.is_connected()).await;
@@ -601,17 +608,17 @@ async fn capping_per_order_and_days_and_sampling() {
 
     let notes = ConsoleErrors::capture_level("info");
     api::show(options(&order("F-1", ""), &[]));
-    sleep(50).await;
+    decided().await;
     assert!(page_host().is_none(), "not twice for one order");
     assert!(!rapport::display::busy());
     api::show(options(
         &order("F-2", r#", "frequency": {"days": 30}"#),
         &[],
     ));
-    sleep(50).await;
+    decided().await;
     assert!(page_host().is_none(), "not again within 30 days");
     api::show(options(&order("F-2", r#", "sampling": 0"#), &[]));
-    sleep(50).await;
+    decided().await;
     assert!(page_host().is_none(), "0 % sampling shows nothing");
     let messages = notes.messages();
     drop(notes);
@@ -636,7 +643,7 @@ async fn capping_per_order_and_days_and_sampling() {
     gone(&host).await;
     wait_for("the slot", || !rapport::display::busy()).await;
     api::show(options(&order("F-2", ""), &[]));
-    sleep(50).await;
+    decided().await;
     assert!(
         page_host().is_none(),
         "a dismissed survey does not come back"

@@ -202,6 +202,74 @@ impl Drop for ConsoleErrors {
     }
 }
 
+/// Records each heading a widget shows, in order, as it is shown: a `MutationObserver` is
+/// told of every render before the next task, so a step shown for a single task is seen
+/// too. Stops on drop.
+pub struct Headings {
+    observer: web_sys::MutationObserver,
+    seen: Rc<RefCell<Vec<String>>>,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Headings {
+    /// Starts with the heading shown now.
+    pub fn watch(root: &ShadowRoot) -> Self {
+        let seen = Rc::new(RefCell::new(vec![text(root, "h2")]));
+        let (sink, watched) = (seen.clone(), root.clone());
+        let callback = Closure::<dyn FnMut()>::new(move || {
+            // No heading (the survey gone): nothing to record.
+            let Some(now) = watched
+                .query_selector("h2")
+                .ok()
+                .flatten()
+                .and_then(|h2| h2.text_content())
+            else {
+                return;
+            };
+            let mut seen = sink.borrow_mut();
+            if seen.last() != Some(&now) {
+                seen.push(now);
+            }
+        });
+        let observer = match web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()) {
+            Ok(observer) => observer,
+            Err(err) => panic!("MutationObserver: {err:?}"),
+        };
+        let init = web_sys::MutationObserverInit::new();
+        init.set_child_list(true);
+        init.set_subtree(true);
+        init.set_character_data(true);
+        if let Err(err) = observer.observe_with_options(root, &init) {
+            panic!("observe: {err:?}");
+        }
+        Self {
+            observer,
+            seen,
+            _callback: callback,
+        }
+    }
+
+    /// The headings shown so far, the first one included.
+    pub fn seen(&self) -> Vec<String> {
+        self.seen.borrow().clone()
+    }
+
+    /// Waits until `count` headings have been shown.
+    pub async fn until(&self, count: usize) -> Vec<String> {
+        wait_for(&format!("{count} headings"), || {
+            self.seen.borrow().len() >= count
+        })
+        .await;
+        self.seen()
+    }
+}
+
+impl Drop for Headings {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
 /// Replaces `window.fetch` while alive: GETs answer `survey_json`, POSTs are recorded and
 /// answered with 200. Restores the real `fetch` on drop.
 pub struct FakeFetch {
