@@ -129,19 +129,22 @@ pub(crate) fn App(props: &AppProps) -> Html {
             // A move to another step is shown in the next task. Done inside the click, the
             // browser's own hover update after the click lays the new step out at once, in
             // the click's task, which on a slow phone made it a long one; a task later the
-            // page is laid out in its next frame. A move that finishes the survey has its
-            // response stored at once, before the page can do anything else (yew renders,
-            // and runs the effect that records, in slices that may wait for a later task on
-            // a slow device); the render's own record then repeats a recorded state, which
-            // posts nothing. A message that comes while others wait goes after them, in
-            // order; a finish among them is recorded by its render, as any state is.
+            // page is laid out in its next frame. The state a move leads to is recorded at
+            // once, though — saved for resuming, and the response stored when the survey is
+            // finished (or delivery is per step) — before the page can do anything else (yew
+            // renders, and runs the effect that records, in slices that may wait for a later
+            // task on a slow device); the render's own record then repeats a recorded state,
+            // which posts nothing. A message that comes while others wait goes after them,
+            // in order, and is recorded by its render, as any state is.
             let moves = matches!(msg, Msg::Continue | Msg::Skip | Msg::Back);
             if setup.deferred.get() == 0 {
                 if !moves {
                     run.dispatch(msg);
                     return;
                 }
-                store_finish(&setup, &run, &msg);
+                if let Some(next) = run.update(msg.clone()) {
+                    record(&setup, &next);
+                }
             }
             setup.deferred.set(setup.deferred.get() + 1);
             let (setup, run) = (setup.clone(), run.clone());
@@ -250,15 +253,6 @@ pub(crate) fn App(props: &AppProps) -> Html {
             node: frame_node,
             children: survey,
         }),
-    }
-}
-
-/// Records the state `msg` leads to if it finishes the survey. The reducer's state is the
-/// latest one (yew updates it as each message is dispatched), so this is the state the
-/// message will give when dispatched next.
-fn store_finish(setup: &Setup, run: &Run, msg: &Msg) {
-    if let Some(next) = run.update(msg.clone()).filter(Run::done) {
-        record(setup, &next);
     }
 }
 

@@ -314,14 +314,6 @@ async fn shows(root: &web_sys::ShadowRoot, title: &str) {
     .await;
 }
 
-/// Lets the microtasks of this task run (a few rounds: yew renders from one), but no later
-/// task.
-async fn microtasks() {
-    for _ in 0..10 {
-        let _ = JsFuture::from(js_sys::Promise::resolve(&wasm_bindgen::JsValue::UNDEFINED)).await;
-    }
-}
-
 #[wasm_bindgen_test]
 async fn a_required_step_cannot_be_passed_without_an_answer() {
     let (host, root, responses) = show_nps("required").await;

@@ -511,6 +511,56 @@ async fn an_inline_survey_without_its_target_becomes_a_slide_in() {
     api::close();
 }
 
+/// A move's new state is saved for resuming in the click's own task, though the step changes
+/// a task later: a customer who leaves right after Continue comes back to the next step.
+#[wasm_bindgen_test]
+async fn a_move_is_saved_for_resuming_in_the_clicks_task() {
+    clear_storage();
+    api::show(options(
+        &nps_options(r#""context": {"order": {"id": "R-1"}}"#),
+        &[],
+    ));
+    let root = shadow(&shown_host().await);
+    // The saved run's state: its path and answers.
+    let saved = || {
+        let text = web_sys::window()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .and_then(|s| s.get_item("rapport-run:nps-only:R-1").ok().flatten())
+            .unwrap_or_default();
+        serde_json::from_str::<serde_json::Value>(&text).map_or(serde_json::Value::Null, |run| {
+            serde_json::json!([
+                run["state"]["path"],
+                run["state"]["answers"]["nps"]["value"]
+            ])
+        })
+    };
+    click(&find_all(&root, "[role=radio]")[9]);
+    wait_for("the pick", || {
+        !find_all(&root, "[role=radio][aria-checked=true]").is_empty()
+    })
+    .await;
+    assert_eq!(
+        saved(),
+        serde_json::json!([["nps"], null]),
+        "a pick alone is not a move"
+    );
+    click(&find(&root, ".button-primary"));
+    microtasks().await;
+    assert_eq!(
+        text(&root, "h2"),
+        "Would you recommend us?",
+        "the step changes later"
+    );
+    assert_eq!(
+        saved(),
+        serde_json::json!([["nps", "why"], 9]),
+        "saved in the click's task"
+    );
+    wait_for("the next step", || text(&root, "h2") == "Why?").await;
+    api::close();
+    clear_storage();
+}
+
 // ---- one at a time, triggers ---------------------------------------------------------------
 
 #[wasm_bindgen_test]

@@ -140,6 +140,14 @@ pub async fn wait_for(what: &str, done: impl Fn() -> bool) {
     panic!("timed out waiting for {what}");
 }
 
+/// Lets the microtasks of this task run (a few rounds: yew renders from one), but no later
+/// task.
+pub async fn microtasks() {
+    for _ in 0..10 {
+        let _ = JsFuture::from(js_sys::Promise::resolve(&wasm_bindgen::JsValue::UNDEFINED)).await;
+    }
+}
+
 /// The responses a widget handed on, in order.
 pub type Responses = Rc<RefCell<Vec<Response>>>;
 
