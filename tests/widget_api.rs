@@ -660,7 +660,6 @@ async fn capping_per_order_and_days_and_sampling() {
     api::show(options(&order("F-1", ""), &[]));
     decided().await;
     assert!(page_host().is_none(), "not twice for one order");
-    assert!(!rapport::display::busy());
     api::show(options(
         &order("F-2", r#", "frequency": {"days": 30}"#),
         &[],
