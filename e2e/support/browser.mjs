@@ -75,7 +75,12 @@ export async function screen(page) {
   });
 }
 
-/** Waits for the screen after `from` (the widget animates nothing with reduced motion). */
+/**
+ * Waits for the screen after `from` (the widget animates nothing with reduced motion).
+ * Polls on a timer, not on animation frames (Playwright's default): a page that paints no
+ * frames (as a hidden tab, or a test that replaces `requestAnimationFrame`) would never re-run
+ * the check, and the step changes a task after the click, so the first check may be too early.
+ */
 export async function nextScreen(page, from) {
   await page.waitForFunction((previous) => {
     const host = document.querySelector('[data-rapport-survey]');
@@ -86,7 +91,7 @@ export async function nextScreen(page, from) {
     const step = root.querySelector('[data-step]');
     const now = step ? step.getAttribute('data-step') : root.querySelector('.ending') ? 'ending' : null;
     return now !== null && now !== previous;
-  }, from);
+  }, from, { polling: 20 });
   return screen(page);
 }
 
