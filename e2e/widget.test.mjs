@@ -12,6 +12,7 @@ import {
   completeResponse,
   focused,
   launch,
+  nextScreen,
   open,
   rapportLogs,
   screen,
@@ -335,7 +336,7 @@ test('the thank-you text depends on the answers: a detractor is offered help', L
 
 test('the demo shop page (dist/index.html) shows the survey for its order', LIMIT, async () => {
   const page = await open(browser, `${server.url}/index.html`);
-  await screen(page);
+  const welcome = await screen(page);
   const order = await page.locator('h2#order-heading [data-order-id]').textContent();
   assert.match(order, /^A-\d{4}$/);
   assert.equal(
@@ -344,6 +345,7 @@ test('the demo shop page (dist/index.html) shows the survey for its order', LIMI
     'a first purchase is welcomed first',
   );
   await page.locator('[data-rapport-survey] .button-primary').click();
+  await nextScreen(page, welcome);
   assert.equal(
     await page.locator('[data-rapport-survey] .heading').textContent(),
     `Ihre Bestellung ${order} ist bestätigt`,
