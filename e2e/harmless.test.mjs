@@ -257,10 +257,17 @@ test('at most once per order and sampling hold across page loads', LIMIT, async 
     page.logs = [];
     page.on('console', (m) => page.logs.push({ type: m.type(), text: m.text() }));
     await page.goto(server.page({ embed: 'queue', options: opts }));
-    await page.waitForFunction(() => window.rapport && window.rapport.loaded);
-    await new Promise((done) => setTimeout(done, 400));
+    // Until the widget has decided (it starts after the page's load, then fetches, validates
+    // and checks the rules): a survey on the page, or the info line that says why not.
+    const decided = async () => rapportLogs(page, 'info').some((line) => line.includes(' is not shown: ')) ||
+      (await page.locator('[data-rapport-survey]').count()) > 0;
+    for (const start = Date.now(); !(await decided());) {
+      assert.ok(Date.now() - start < 10_000, 'the widget neither showed the survey nor said why not within 10 s');
+      await new Promise((done) => setTimeout(done, 50));
+    }
     return page;
   };
+  const notShown = (page) => rapportLogs(page, 'info').filter((line) => line.includes(' is not shown: '));
   const first = options({ mode: 'inline' });
   let page = await load(first);
   await walk(page);
@@ -273,9 +280,15 @@ test('at most once per order and sampling hold across page loads', LIMIT, async 
   await page.close();
   page = await load(options({ frequency: { once_per_order: true, days: 7 } }));
   assert.equal(await page.locator('[data-rapport-survey]').count(), 0, 'not again within 7 days');
+  assert.deepEqual(notShown(page), [
+    '[rapport] the survey `post-purchase` is not shown: it was shown recently (`frequency.days`)',
+  ]);
   await page.close();
   page = await load(options({ sampling: 0, frequency: { once_per_order: false } }));
   assert.equal(await page.locator('[data-rapport-survey]').count(), 0, 'a 0 % sample sees nothing');
+  assert.deepEqual(notShown(page), [
+    '[rapport] the survey `post-purchase` is not shown: this browser is not in the sample (`sampling`)',
+  ]);
   await page.close();
   page = await load(options({ sampling: 100 }));
   assert.equal(await screen(page), 'reassure', 'a new order, everyone sampled');
