@@ -213,7 +213,8 @@ test('a post still on its way when the tab is left is completed by the browser (
     await widget.locator('.button-primary').click();
     await endpoint.waitFor((e) => e.posts.length === 1, { what: 'the post' });
     await page.goto(plainPage(endpoint));
-    await sleep(1_500);
+    // Until the endpoint has answered (after its 800 ms); a dropped request is `aborted` then.
+    await endpoint.waitFor((e) => e.posts[0].status !== null, { what: 'the answer to the post' });
     const [post] = endpoint.posts;
     assert.equal(post.status, 200);
     assert.equal(post.aborted, false, 'the browser kept the request after the page was gone');
