@@ -198,6 +198,26 @@ test('a server that sends the wasm without its media type still gets the survey 
   }
 });
 
+test('a wasm module the server does not have: one error naming it, onError, nothing shown, the page works', LIMIT, async () => {
+  server.files.wasmStatus = 404;
+  try {
+    const page = await open(browser, server.page({ embed: 'queue', options: options({ mode: 'inline' }) }));
+    await page.waitForFunction(() => window.__rapport && window.__rapport.errors.length > 0);
+    await new Promise((done) => setTimeout(done, 200));
+    const errors = rapportLogs(page, 'error');
+    assert.equal(errors.length, 1, JSON.stringify(errors));
+    assert.match(errors[0], /^\[rapport\] failed to load the widget from http:\/\/127\.0\.0\.1:\d+\//);
+    assert.match(errors[0], /\b404\b.*http:\/\/127\.0\.0\.1:\d+\/rapport_bg-[0-9a-f]+\.wasm/, 'the status and the file');
+    assert.deepEqual((await page.evaluate(() => window.__rapport.errors)).map((e) => e.code), ['load']);
+    assert.equal(await page.locator('[data-rapport-survey]').count(), 0, 'nothing is shown');
+    await assertHostButtonWorks(page);
+    assert.deepEqual(page.errors.map(String), []);
+    await page.context().close();
+  } finally {
+    server.files.wasmStatus = 200;
+  }
+});
+
 test('a broken definition shows nothing, logs one error with every problem, and the page works', LIMIT, async () => {
   const expected = (await readFile(`${REPO}/tests/broken/semantics.expected.txt`, 'utf8')).trim().split('\n');
   for (const survey of ['/pages/surveys/broken.json', JSON.parse(await readFile(`${REPO}/e2e/pages/surveys/broken.json`, 'utf8'))]) {

@@ -92,7 +92,8 @@ window.addEventListener('load', function () {
 
 /**
  * Starts the server. `endpoint.status` (default 201) is what POST /responses answers;
- * `files.wasmType` (default application/wasm) is the Content-Type of the wasm file.
+ * `files.wasmType` (default application/wasm) is the Content-Type of the wasm file,
+ * `files.wasmStatus` (default 200) its status.
  * Returns `{ url, page(config), requests, responses, endpoint, files, close() }`.
  */
 export async function startServer() {
@@ -101,7 +102,8 @@ export async function startServer() {
   const responses = [];
   const endpoint = { status: 201 };
   // The Content-Type of the widget's wasm file (a test may play a misconfigured server).
-  const files = { wasmType: TYPES['.wasm'] };
+  // `wasmStatus`: anything but 200 answers the wasm file with that status and no body.
+  const files = { wasmType: TYPES['.wasm'], wasmStatus: 200 };
   let nextPage = 0;
 
   const server = createServer(async (request, response) => {
@@ -184,7 +186,9 @@ export async function startServer() {
     } else {
       file = await fileUnder(DIST, url.pathname.slice(1));
     }
-    if (file) {
+    if (file && extname(url.pathname) === '.wasm' && files.wasmStatus !== 200) {
+      send(files.wasmStatus, 'not here');
+    } else if (file) {
       send(200, file.body, extname(url.pathname) === '.wasm' ? files.wasmType : file.type);
     } else {
       send(404, 'not found');
