@@ -29,8 +29,7 @@ async fn post_purchase_runs_from_reassurance_to_thanks() {
         Err(err) => panic!("mount: {err}"),
     };
     assert_eq!(widget.locale(), "en");
-    sleep(20).await;
-    let root = shadow(&host);
+    let root = rendered(&host).await;
 
     // Reassurance, with the order id filled in; nothing announced or focused yet.
     assert_eq!(text(&root, "h2"), "Your order A-1 is confirmed");
@@ -124,8 +123,7 @@ async fn recalled(locale: &str, context_json: &str) -> (String, String) {
         Ok(widget) => widget,
         Err(err) => panic!("mount: {err}"),
     };
-    sleep(20).await;
-    let root = shadow(&host);
+    let root = rendered(&host).await;
     let said = (text(&root, "h2"), text(&root, ".body"));
     widget.unmount();
     host.remove();
@@ -179,8 +177,7 @@ async fn show_nps(id: &str) -> (web_sys::Element, web_sys::ShadowRoot, Responses
     if let Err(err) = mount(&host, survey(NPS_SURVEY), options) {
         panic!("mount: {err}");
     }
-    sleep(20).await;
-    let root = shadow(&host);
+    let root = rendered(&host).await;
     (host, root, responses)
 }
 
@@ -303,15 +300,6 @@ async fn a_step_change_is_shown_from_the_next_task_in_order_and_a_finish_is_stor
     );
 
     host.remove();
-}
-
-/// Waits until the step (or ending) headed `title` is shown: a move is shown a task after
-/// the click (see `App`), which a fixed wait can miss on a busy machine.
-async fn shows(root: &web_sys::ShadowRoot, title: &str) {
-    wait_for(&format!("the heading {title:?}"), || {
-        text(root, "h2") == title
-    })
-    .await;
 }
 
 #[wasm_bindgen_test]

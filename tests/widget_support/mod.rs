@@ -74,6 +74,32 @@ pub fn shadow(host: &Element) -> ShadowRoot {
     }
 }
 
+/// The host's shadow root once the survey's first render is in it (a heading shown): `mount`
+/// only asks yew to render, which it does from a microtask, in slices on a busy machine.
+pub async fn rendered(host: &Element) -> ShadowRoot {
+    wait_for("the survey's first render", || {
+        host.shadow_root()
+            .and_then(|root| root.query_selector("h2").ok().flatten())
+            .is_some()
+    })
+    .await;
+    shadow(host)
+}
+
+/// Waits until the step (or ending) headed `title` is shown: a move is shown a task after
+/// the click (see `App`), which a fixed wait can miss on a busy machine.
+pub async fn shows(root: &ShadowRoot, title: &str) {
+    wait_for(&format!("the heading {title:?}"), || {
+        root.query_selector("h2")
+            .ok()
+            .flatten()
+            .and_then(|heading| heading.text_content())
+            .as_deref()
+            == Some(title)
+    })
+    .await;
+}
+
 pub fn find(shadow: &ShadowRoot, selector: &str) -> Element {
     match shadow.query_selector(selector) {
         Ok(Some(element)) => element,
