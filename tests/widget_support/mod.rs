@@ -74,12 +74,20 @@ pub fn shadow(host: &Element) -> ShadowRoot {
     }
 }
 
+/// The text of the heading shown in `root`, if any.
+pub fn heading_in(root: &ShadowRoot) -> Option<String> {
+    root.query_selector("h2")
+        .ok()
+        .flatten()
+        .and_then(|heading| heading.text_content())
+}
+
 /// The host's shadow root once the survey's first render is in it (a heading shown): `mount`
 /// only asks yew to render, which it does from a microtask, in slices on a busy machine.
 pub async fn rendered(host: &Element) -> ShadowRoot {
     wait_for("the survey's first render", || {
         host.shadow_root()
-            .and_then(|root| root.query_selector("h2").ok().flatten())
+            .and_then(|root| heading_in(&root))
             .is_some()
     })
     .await;
@@ -90,12 +98,7 @@ pub async fn rendered(host: &Element) -> ShadowRoot {
 /// the click (see `App`), which a fixed wait can miss on a busy machine.
 pub async fn shows(root: &ShadowRoot, title: &str) {
     wait_for(&format!("the heading {title:?}"), || {
-        root.query_selector("h2")
-            .ok()
-            .flatten()
-            .and_then(|heading| heading.text_content())
-            .as_deref()
-            == Some(title)
+        heading_in(root).as_deref() == Some(title)
     })
     .await;
 }
@@ -252,12 +255,7 @@ impl Headings {
         let (sink, watched) = (seen.clone(), root.clone());
         let callback = Closure::<dyn FnMut()>::new(move || {
             // No heading (the survey gone): nothing to record.
-            let Some(now) = watched
-                .query_selector("h2")
-                .ok()
-                .flatten()
-                .and_then(|h2| h2.text_content())
-            else {
+            let Some(now) = heading_in(&watched) else {
                 return;
             };
             let mut seen = sink.borrow_mut();
