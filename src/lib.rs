@@ -14,6 +14,12 @@
 
 #![warn(missing_docs)]
 
+/// The allocator of the shop bundle: talc instead of std's dlmalloc, a smaller module and
+/// faster allocations. Single-threaded wasm (no `atomics`), as wasm-bindgen builds it.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 pub mod api;
 mod app;
 pub mod boot;
