@@ -7,6 +7,8 @@
 //                      [--no-warmup] [--out DIR]
 //   node bench/run.mjs --serve     (only serve the three pages, to look at them by hand)
 //   node bench/run.mjs --report bench/results/latest.json   (re-summarise saved runs)
+//   node bench/run.mjs --baseline DIR   (A/B: dist/ against another build's dist folder
+//                                        instead of SurveyJS; the targets are not checked)
 //
 // Prints a table (medians and p25–p75, Rapport/SurveyJS ratios) and the targets of the
 // "Performance" issue as PASS/FAIL, writes results/latest.json and results/latest.md.
@@ -27,8 +29,17 @@ const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.dirname(BENCH);
 const DIST = path.join(REPO, 'dist');
 
-const VARIANTS = ['none', 'rapport', 'surveyjs'];
-const LABELS = { none: 'no widget', rapport: 'Rapport', surveyjs: 'SurveyJS' };
+const LABELS = { none: 'no widget', rapport: 'Rapport', surveyjs: 'SurveyJS', baseline: 'baseline' };
+
+/** The page variants of a run: without a widget, Rapport, and what it is compared with. */
+function variantsOf(options) {
+  return ['none', 'rapport', otherOf(options)];
+}
+
+/** What Rapport is compared with: SurveyJS, or with --baseline another build of Rapport. */
+function otherOf(options) {
+  return options.baseline ? 'baseline' : 'surveyjs';
+}
 const COMMENT = 'Delivery took too long';
 // What both widgets must post, normalised.
 const EXPECTED = { nps: 3, csat: 4, choice: 'quality', comment: COMMENT };
@@ -59,6 +70,7 @@ const FLOWS = {
     { click: ['.sd-navigation__complete-btn', null] }
   ]
 };
+FLOWS.baseline = FLOWS.rapport;
 
 // ---------------------------------------------------------------------------------------
 // Command line
@@ -103,6 +115,8 @@ function parseArgs(argv) {
       options.serve = true;
     } else if (arg === '--no-warmup') {
       options.warmup = false;
+    } else if (arg === '--baseline') {
+      options.baseline = path.resolve(value());
     } else if (arg === '--out') {
       options.out = path.resolve(value());
     } else if (arg === '--help' || arg === '-h') {
@@ -131,19 +145,19 @@ function positiveInt(text, name) {
  * The files of dist/ the shop loads: the stable loader and the hashed glue and wasm it names
  * (found by name in the loader's text, so a minified loader works too); null when incomplete.
  */
-function distFiles() {
-  const loader = path.join(DIST, 'rapport.js');
+function distFiles(dir = DIST) {
+  const loader = path.join(dir, 'rapport.js');
   if (!existsSync(loader)) {
     return null;
   }
   const text = readFileSync(loader, 'utf8');
-  const named = readdirSync(DIST).filter((name) => name !== 'rapport.js' && text.includes(name));
+  const named = readdirSync(dir).filter((name) => name !== 'rapport.js' && text.includes(name));
   const glue = named.filter((name) => name.endsWith('.js'));
   const wasm = named.filter((name) => name.endsWith('.wasm'));
   if (glue.length !== 1 || wasm.length !== 1) {
     return null;
   }
-  return { loader: 'rapport.js', glue: glue[0], wasm: wasm[0] };
+  return { dir, loader: 'rapport.js', glue: glue[0], wasm: wasm[0] };
 }
 
 function buildDist() {
@@ -219,14 +233,17 @@ function sizes(bytes) {
   };
 }
 
-function startServer(dist) {
+function startServer(dist, baseline) {
   const files = new Map(); // URL path → { bytes, type, sizes }
   const add = (urlPath, file) => {
     const bytes = readFileSync(file);
     files.set(urlPath, { bytes, type: TYPES[path.extname(file)] || 'application/octet-stream', sizes: sizes(bytes) });
   };
   for (const name of [dist.loader, dist.glue, dist.wasm]) {
-    add(`/rapport/${name}`, path.join(DIST, name));
+    add(`/rapport/${name}`, path.join(dist.dir, name));
+  }
+  for (const name of baseline ? [baseline.loader, baseline.glue, baseline.wasm] : []) {
+    add(`/baseline/${name}`, path.join(baseline.dir, name));
   }
   add('/bench/surveys/bench.json', path.join(BENCH, 'surveys', 'bench.json'));
   add('/surveyjs/survey.core.min.js', packageFile('survey-core', 'survey.core.min.js'));
@@ -240,6 +257,7 @@ function startServer(dist) {
   const snippets = {
     none: { head: '', body: '' },
     rapport: { head: '', body: page('rapport.snippet.html') },
+    baseline: { head: '', body: page('rapport.snippet.html').replace('/rapport/rapport.js', '/baseline/rapport.js') },
     surveyjs: { head: page('surveyjs.head.html'), body: page('surveyjs.snippet.html') }
   };
 
@@ -400,7 +418,7 @@ function normalise(variant, body) {
     if (value === undefined || value === null) {
       return null;
     }
-    return variant === 'rapport' ? (value.value ?? null) : value;
+    return variant === 'surveyjs' ? value : (value.value ?? null);
   };
   return { nps: pick('nps'), csat: pick('csat'), choice: pick('choice'), comment: pick('comment') };
 }
@@ -556,7 +574,7 @@ function makePlan(options) {
   const random = mulberry32(options.seed);
   const cells = [];
   for (const rate of options.throttle) {
-    for (const variant of VARIANTS) {
+    for (const variant of variantsOf(options)) {
       cells.push({ variant, rate });
     }
   }
@@ -632,7 +650,7 @@ const METRICS = [
 function summarise(records, options) {
   const cells = {};
   for (const rate of options.throttle) {
-    for (const variant of VARIANTS) {
+    for (const variant of variantsOf(options)) {
       const runs = records.filter((r) => r.rate === rate && r.variant === variant && r.ok);
       const failed = records.filter((r) => r.rate === rate && r.variant === variant && !r.ok);
       const summary = {};
@@ -707,8 +725,9 @@ function tables(cells, options) {
   for (const rate of options.throttle) {
     const none = cells[`none@${rate}x`];
     const rapport = cells[`rapport@${rate}x`];
-    const surveyjs = cells[`surveyjs@${rate}x`];
-    const rows = [[`${rate}x CPU`, LABELS.none, LABELS.rapport, LABELS.surveyjs, 'Rapport/SurveyJS']];
+    const other = otherOf(options);
+    const surveyjs = cells[`${other}@${rate}x`];
+    const rows = [[`${rate}x CPU`, LABELS.none, LABELS.rapport, LABELS[other], `Rapport/${LABELS[other]}`]];
     for (const metric of METRICS) {
       const unit = metric.unit === 'n' ? '' : ` (${metric.unit})`;
       const r = rapport.summary[metric.key];
@@ -745,6 +764,9 @@ function textTable(rows) {
 
 function targets(cells, options) {
   const out = [];
+  if (options.baseline) {
+    return out; // an A/B of two builds: the targets compare with SurveyJS
+  }
   const add = (name, pass, detail) => out.push({ name, pass, detail });
   const fmt = (v, unit) => formatValue(v, unit) + (unit === 'n' ? '' : ` ${unit}`);
   const top = Math.max(...options.throttle);
@@ -811,22 +833,22 @@ function targets(cells, options) {
   return out;
 }
 
-function equivalence(records) {
+function equivalence(records, other) {
   const ok = records.filter((r) => r.ok && r.answers);
   const by = (variant) => ok.filter((r) => r.variant === variant);
   const sample = (variant) => (by(variant)[0] || {}).answers || null;
   const allExpected = (variant) => by(variant).every((r) => r.answersAsExpected);
   const rapport = sample('rapport');
-  const surveyjs = sample('surveyjs');
+  const surveyjs = sample(other);
   return {
     expected: EXPECTED,
     rapport,
     surveyjs,
     rapportRunsAsExpected: by('rapport').filter((r) => r.answersAsExpected).length,
-    surveyjsRunsAsExpected: by('surveyjs').filter((r) => r.answersAsExpected).length,
+    surveyjsRunsAsExpected: by(other).filter((r) => r.answersAsExpected).length,
     rapportRuns: by('rapport').length,
-    surveyjsRuns: by('surveyjs').length,
-    same: Boolean(rapport && surveyjs && sameAnswers(rapport, surveyjs) && allExpected('rapport') && allExpected('surveyjs'))
+    surveyjsRuns: by(other).length,
+    same: Boolean(rapport && surveyjs && sameAnswers(rapport, surveyjs) && allExpected('rapport') && allExpected(other))
   };
 }
 
@@ -837,7 +859,12 @@ async function main() {
   if (options.report) {
     // Re-summarise saved runs (e.g. after changing a target's rule) without measuring again.
     const saved = JSON.parse(readFileSync(options.report, 'utf8'));
-    Object.assign(options, { runs: saved.meta.runsPerCell, throttle: saved.meta.throttle, seed: saved.meta.seed });
+    Object.assign(options, {
+      runs: saved.meta.runsPerCell,
+      throttle: saved.meta.throttle,
+      seed: saved.meta.seed,
+      baseline: saved.meta.baseline ? saved.meta.baseline.dir : undefined
+    });
     report(saved.meta, saved.runs, options);
     return;
   }
@@ -849,10 +876,17 @@ async function main() {
       throw new Error('dist/ has no usable rapport.js after `cargo xtask dist`');
     }
   }
-  const server = await startServer(dist);
+  let baseline = null;
+  if (options.baseline) {
+    baseline = distFiles(options.baseline);
+    if (!baseline) {
+      throw new Error(`--baseline: ${options.baseline} has no rapport.js naming one glue and one wasm file`);
+    }
+  }
+  const server = await startServer(dist, baseline);
   if (options.serve) {
     // For looking at the pages by hand; the endpoint acknowledges every POST.
-    for (const variant of VARIANTS) {
+    for (const variant of variantsOf(options)) {
       console.log(`${LABELS[variant].padEnd(10)} ${server.origin}/shop/${variant}.html`);
     }
     console.log('[bench] serving until interrupted (Ctrl-C)');
@@ -876,6 +910,7 @@ async function main() {
     node: process.version,
     playwrightCore: requireBenchVersion('playwright-core'),
     surveyjs: { 'survey-core': packageVersion('survey-core'), 'survey-js-ui': packageVersion('survey-js-ui') },
+    baseline,
     rapport: { dist, commit: git(['rev-parse', '--short', 'HEAD']), dirty: Boolean(git(['status', '--porcelain', '--', 'src', 'loader', 'Cargo.toml', 'Cargo.lock'])) },
     runsPerCell: options.runs,
     throttle: options.throttle,
@@ -918,13 +953,14 @@ function report(meta, records, options) {
   const measured = records.filter((r) => !r.warmup);
   const cells = summarise(measured, options);
   const verdicts = targets(cells, options);
-  const same = equivalence(measured);
+  const same = equivalence(measured, otherOf(options));
 
   const header = `${meta.date.slice(0, 10)} · Chromium ${meta.chromium} · ${meta.cores} cores (${meta.cpu}) · ` +
     `${options.runs} runs per cell, interleaved and shuffled (seed ${options.seed}) · SurveyJS ${meta.surveyjs['survey-core']} · ` +
-    `Rapport ${meta.rapport.commit}${meta.rapport.dirty ? '+dirty' : ''} (${meta.rapport.dist.wasm})`;
+    `Rapport ${meta.rapport.commit}${meta.rapport.dirty ? '+dirty' : ''} (${meta.rapport.dist.wasm})` +
+    (meta.baseline ? ` · baseline ${meta.baseline.dir} (${meta.baseline.wasm})` : '');
   const tableSet = tables(cells, options);
-  const payloadLines = ['rapport', 'surveyjs'].map((variant) => {
+  const payloadLines = ['rapport', otherOf(options)].map((variant) => {
     const files = cells[`${variant}@${options.throttle[0]}x`].payloadFiles;
     return `${LABELS[variant]} loads: ` + files.map((f) => `${path.basename(f.path)} ${formatValue(f.gzip, 'KiB')} KiB gzip`).join(', ');
   });
@@ -951,7 +987,7 @@ function report(meta, records, options) {
     }
   }
   console.log('');
-  console.log('Targets:');
+  console.log(options.baseline ? 'Targets: not checked in an A/B run against a baseline build' : 'Targets:');
   for (const t of verdicts) {
     console.log(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.detail}`);
   }

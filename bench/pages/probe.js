@@ -22,6 +22,7 @@
   // The first NPS value of each widget: what "first question visible" waits for.
   var FIRST_QUESTION = {
     rapport: '.scale[data-scale="nps"] [role="radio"]',
+    baseline: '.scale[data-scale="nps"] [role="radio"]',
     surveyjs: '[data-name="nps"] .sd-rating__item'
   };
   var B = (window.__bench = {
