@@ -220,7 +220,8 @@ test('a wasm module the server does not have: one error naming it, onError, noth
 
 test('a broken definition shows nothing, logs one error with every problem, and the page works', LIMIT, async () => {
   const expected = (await readFile(`${REPO}/tests/broken/semantics.expected.txt`, 'utf8')).trim().split('\n');
-  for (const survey of ['/pages/surveys/broken.json', JSON.parse(await readFile(`${REPO}/e2e/pages/surveys/broken.json`, 'utf8'))]) {
+  // The validator's own broken definition, by URL and inline.
+  for (const survey of ['/broken/semantics.json', JSON.parse(await readFile(`${REPO}/tests/broken/semantics.json`, 'utf8'))]) {
     const page = await open(browser, server.page({ embed: 'queue', options: options({ survey }) }));
     await page.waitForFunction(() => window.__rapport && window.__rapport.errors.length > 0);
     await new Promise((done) => setTimeout(done, 200));

@@ -1,6 +1,7 @@
 // The end-to-end tests' web server: a shop on 127.0.0.1 (port picked by the OS) that serves
 // the real widget bundle from dist/, the test shop pages from e2e/pages/, the example
-// surveys, and a response endpoint that records what it receives.
+// surveys, the validator's broken definitions (tests/broken/, as /broken/), and a response
+// endpoint that records what it receives.
 //
 // Each test describes the page it wants with `server.page({...})` and gets its URL:
 //   embed: 'tag'   → <script src="/rapport.js" data-…> from `attributes`
@@ -25,6 +26,7 @@ const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const DIST = join(REPO, 'dist');
 const PAGES = join(REPO, 'e2e', 'pages');
 const SURVEYS = join(REPO, 'surveys');
+const BROKEN = join(REPO, 'tests', 'broken');
 
 export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
 
@@ -180,6 +182,8 @@ export async function startServer() {
       file = await fileUnder(PAGES, url.pathname.slice('/pages/'.length));
     } else if (url.pathname.startsWith('/surveys/')) {
       file = await fileUnder(SURVEYS, url.pathname.slice('/surveys/'.length));
+    } else if (url.pathname.startsWith('/broken/')) {
+      file = await fileUnder(BROKEN, url.pathname.slice('/broken/'.length));
     } else if (url.pathname === '/favicon.ico') {
       send(204, '');
       return;

@@ -29,6 +29,11 @@ pub struct Survey {
     /// Price bands over `order.total`, readable as `price_band` in conditions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub price_bands: Vec<PriceBand>,
+    /// The currency the price bands' amounts are in (ISO 4217, e.g. `EUR`). An order in
+    /// another currency (`order.currency`) is in no band; an order that names no currency is
+    /// taken to be in this one. Without it, the bands apply to every order total.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_currency: Option<String>,
     /// The steps, in the order they are shown (hidden ones are skipped).
     pub steps: Vec<Step>,
     /// Thank-you texts; the first whose condition holds is shown at the end.

@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::context::Order;
 use crate::definition::{RelationshipType, Survey};
 use crate::text::Text;
 
@@ -149,10 +150,16 @@ impl Survey {
         }
     }
 
-    /// The band of an order total: the band with the highest `from` not above it.
+    /// The band of an order: the band with the highest `from` not above its total; none
+    /// without a total, or when the order's currency is not the survey's `price_currency`.
     #[must_use]
-    pub fn price_band(&self, total: Option<f64>) -> Option<&str> {
-        let total = total?;
+    pub fn price_band(&self, order: &Order) -> Option<&str> {
+        let total = order.total?;
+        if let (Some(bands), Some(order)) = (&self.price_currency, &order.currency) {
+            if !bands.eq_ignore_ascii_case(order.trim()) {
+                return None;
+            }
+        }
         self.price_bands
             .iter()
             .filter(|band| band.from <= total)

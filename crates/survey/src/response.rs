@@ -49,7 +49,8 @@ pub struct Response {
     pub sequence: u32,
     /// The relationship type and where it came from.
     pub relationship: Relationship,
-    /// The order's price band, if the survey has bands and the order a total.
+    /// The order's price band, if the survey has bands and the order a total (in the
+    /// survey's `price_currency`, when it names one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_band: Option<String>,
     /// First or repeat purchase, if known.
@@ -179,7 +180,7 @@ impl ValidSurvey {
             },
             sequence: meta.sequence,
             relationship: self.relationship(context, &state.answers),
-            price_band: self.price_band(context.order.total).map(str::to_owned),
+            price_band: self.price_band(&context.order).map(str::to_owned),
             purchase: purchase(context),
             context: context.clone(),
             scores: self.scores(&answers),
@@ -313,10 +314,10 @@ impl ValidSurvey {
                 ),
             );
         }
-        if response.price_band.as_deref() != self.price_band(ctx.order.total) {
+        if response.price_band.as_deref() != self.price_band(&ctx.order) {
             push(
                 "$.price_band".into(),
-                "the price band does not match the order total and the survey's price bands".into(),
+                "the price band does not match the order total and currency and the survey's price bands".into(),
             );
         }
         if response.purchase != purchase(ctx) {

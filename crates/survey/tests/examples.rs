@@ -2,7 +2,7 @@
 //! first/repeat purchase walks the path the example promises.
 
 use rapport_survey::{
-    load, Action, AnswerValue, Context, RunState, StepKind, TypeSource, ValidSurvey,
+    load, Action, AnswerValue, Context, ResponseMeta, RunState, StepKind, TypeSource, ValidSurvey,
 };
 
 fn example(name: &str) -> ValidSurvey {
@@ -12,6 +12,17 @@ fn example(name: &str) -> ValidSurvey {
         let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
         panic!("{name} is invalid:\n{}", list.join("\n"))
     })
+}
+
+fn meta() -> ResponseMeta {
+    ResponseMeta {
+        response_id: "0f8fad5b-d9cb-469f-a165-70867728950e".into(),
+        sequence: 1,
+        locale: "en".into(),
+        started_at: "2026-12-02T10:00:00Z".into(),
+        submitted_at: "2026-12-02T10:01:00Z".into(),
+        widget_version: "0.1.0".into(),
+    }
 }
 
 fn context(json: &str) -> Context {
@@ -146,6 +157,40 @@ fn high_price_adds_protection_and_first_purchase_adds_praise() {
             bullets,
             Some(expected_bullets),
             "total {total}, earlier orders {earlier}"
+        );
+    }
+}
+
+#[test]
+fn price_bands_are_in_the_surveys_currency() {
+    let survey = example("post-purchase");
+    assert_eq!(survey.price_currency.as_deref(), Some("EUR"));
+    // 649 EUR is a high price; 649 JPY is in no band of a survey priced in euros, so it gets
+    // neither the protection step nor the guarantee bullet; an order that names no currency
+    // is taken to be in euros; the code's case does not matter.
+    let cases = [
+        (r#","currency":"EUR""#, Some("high")),
+        (r#","currency":"eur""#, Some("high")),
+        ("", Some("high")),
+        (r#","currency":"JPY""#, None),
+    ];
+    for (currency, band) in cases {
+        let ctx = context(&format!(
+            r#"{{"order":{{"id":"A-1","total":649{currency}}},"customer":{{"earlier_orders":3}},"relationship":"just_buying"}}"#
+        ));
+        assert_eq!(survey.price_band(&ctx.order), band, "order{currency}");
+        let (path, state) = walk(&survey, &ctx, typical);
+        let protected = band == Some("high");
+        assert_eq!(
+            path.iter().any(|id| id == "protection"),
+            protected,
+            "order{currency}: {path:?}"
+        );
+        let response = survey.response(&ctx, &state, meta());
+        assert_eq!(response.price_band.as_deref(), band, "order{currency}");
+        assert!(
+            survey.check_response(&response).is_empty(),
+            "order{currency}"
         );
     }
 }

@@ -230,6 +230,7 @@ fn survey_from(seeds: &[(u8, bool, u32)]) -> Survey {
         title: None,
         relationship: RelationshipSettings::default(),
         price_bands: Vec::new(),
+        price_currency: None,
         steps,
         endings: Vec::new(),
         delivery: Default::default(),

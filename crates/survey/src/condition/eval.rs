@@ -44,7 +44,7 @@ impl<'a> Scope<'a> {
             Field::Relationship => self.relationship.map_or(Value::Missing, Value::Text),
             Field::PriceBand => self
                 .survey
-                .price_band(ctx.order.total)
+                .price_band(&ctx.order)
                 .map_or(Value::Missing, Value::Text),
             Field::OrderId => text(&ctx.order.id),
             Field::OrderTotal => ctx.order.total.map_or(Value::Missing, Value::Number),

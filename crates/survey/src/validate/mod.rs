@@ -112,6 +112,7 @@ impl Checker<'_> {
         }
         let rules = self.relationship();
         self.price_bands();
+        self.price_currency();
         let mut compiled = Compiled {
             rules,
             ..Compiled::default()
@@ -289,6 +290,26 @@ impl Checker<'_> {
             }
         }
         rules
+    }
+
+    fn price_currency(&mut self) {
+        let Some(code) = &self.survey.price_currency else {
+            return;
+        };
+        if !(code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())) {
+            self.push(
+                "$.price_currency",
+                ProblemCode::InvalidCurrency,
+                format!("`price_currency` must be an ISO 4217 code of three capital letters such as EUR, not {code:?}"),
+            );
+        }
+        if self.survey.price_bands.is_empty() {
+            self.push(
+                "$.price_currency",
+                ProblemCode::NotApplicable,
+                "`price_currency` is the currency of the price bands, but the survey defines no `price_bands`",
+            );
+        }
     }
 
     fn price_bands(&mut self) {

@@ -72,6 +72,8 @@ pub enum ProblemCode {
     OutOfRange,
     /// A URL with a scheme other than https, http, mailto or tel.
     InvalidUrl,
+    /// A currency code that is not three capital letters (ISO 4217, e.g. `EUR`).
+    InvalidCurrency,
     /// A response does not match the survey version it names.
     InvalidResponse,
 }
