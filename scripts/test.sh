@@ -34,8 +34,8 @@ scripts/setup.sh
 stage "format (cargo fmt --check)"
 cargo fmt --all -- --check
 
-stage "lint, native (cargo clippy --workspace --all-targets)"
-cargo clippy --workspace --all-targets -- -D warnings
+stage "lint, native (cargo clippy --workspace --all-targets --all-features)"
+cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 stage "lint, wasm32 (cargo clippy --target wasm32-unknown-unknown)"
 # rapport-survey's dev-dependencies (proptest → getrandom) do not build for
