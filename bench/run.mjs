@@ -726,12 +726,12 @@ function tables(cells, options) {
     const none = cells[`none@${rate}x`];
     const rapport = cells[`rapport@${rate}x`];
     const other = otherOf(options);
-    const surveyjs = cells[`${other}@${rate}x`];
+    const compared = cells[`${other}@${rate}x`];
     const rows = [[`${rate}x CPU`, LABELS.none, LABELS.rapport, LABELS[other], `Rapport/${LABELS[other]}`]];
     for (const metric of METRICS) {
       const unit = metric.unit === 'n' ? '' : ` (${metric.unit})`;
       const r = rapport.summary[metric.key];
-      const s = surveyjs.summary[metric.key];
+      const s = compared.summary[metric.key];
       rows.push([
         metric.label + unit,
         metric.widget ? '—' : formatStats(none.summary[metric.key], metric.unit),
@@ -741,7 +741,7 @@ function tables(cells, options) {
       ]);
     }
     rows.push(['runs (failed)', `${none.runs} (${none.failed.length})`, `${rapport.runs} (${rapport.failed.length})`,
-      `${surveyjs.runs} (${surveyjs.failed.length})`, '']);
+      `${compared.runs} (${compared.failed.length})`, '']);
     out.push({ rate, rows });
   }
   return out;
@@ -1001,9 +1001,10 @@ function report(meta, records, options) {
     ...payloadLines.map((line) => `${line}  `),
     answersLine,
     '',
-    '| target | result | measured |',
-    '|---|---|---|',
-    ...verdicts.map((t) => `| ${t.name} | ${t.pass ? 'PASS' : 'FAIL'} | ${t.detail} |`),
+    ...(options.baseline
+      ? ['Targets: not checked in an A/B run against a baseline build.']
+      : ['| target | result | measured |', '|---|---|---|',
+        ...verdicts.map((t) => `| ${t.name} | ${t.pass ? 'PASS' : 'FAIL'} | ${t.detail} |`)]),
     ''
   ].join('\n');
   writeFileSync(path.join(options.out, 'latest.md'), md);

@@ -155,8 +155,8 @@ impl Survey {
     #[must_use]
     pub fn price_band(&self, order: &Order) -> Option<&str> {
         let total = order.total?;
-        if let (Some(bands), Some(order)) = (&self.price_currency, &order.currency) {
-            if !bands.eq_ignore_ascii_case(order.trim()) {
+        if let (Some(bands), Some(paid)) = (&self.price_currency, &order.currency) {
+            if !bands.eq_ignore_ascii_case(paid.trim()) {
                 return None;
             }
         }
