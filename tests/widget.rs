@@ -518,3 +518,48 @@ async fn a_host_takes_only_one_widget() {
     assert!(matches!(second, Err(rapport::MountError::Shadow(_))));
     host.remove();
 }
+
+/// The wasm module's memory in bytes (it grows by 64 KiB pages and never shrinks).
+fn wasm_memory_bytes() -> u32 {
+    wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length()
+}
+
+#[wasm_bindgen_test]
+async fn showing_and_removing_the_survey_again_and_again_frees_what_it_used() {
+    // As on a single-page shop that shows the survey after each order. Measured here:
+    // ~0.65 KB a round stays (yew 0.23 keeps each app root's event-handler closures for the
+    // page's life, by design; attaching without rendering keeps nothing). Everything else a
+    // round used — the survey, its run, its DOM's data — must be freed and reused: kept, it
+    // would be ~35 KB a round (a round that forgets its widget instead of unmounting it).
+    const ROUNDS: u32 = 200;
+    const KEPT_PER_ROUND: u32 = 2 * 1024;
+    async fn round() {
+        let host = new_element("again");
+        let (options, _) = collecting_options(JUST_BUYING);
+        let widget = match mount(&host, survey(POST_PURCHASE), options) {
+            Ok(widget) => widget,
+            Err(err) => panic!("mount: {err}"),
+        };
+        let root = rendered(&host).await;
+        click(&find(&root, ".button-primary"));
+        shows(&root, "How satisfied are you with your order so far?").await;
+        widget.unmount();
+        host.remove();
+    }
+    for _ in 0..10 {
+        round().await;
+    }
+    let settled = wasm_memory_bytes();
+    for _ in 0..ROUNDS {
+        round().await;
+    }
+    let grown = wasm_memory_bytes() - settled;
+    assert!(
+        grown <= ROUNDS * KEPT_PER_ROUND,
+        "the wasm memory grew by {grown} B over {ROUNDS} rounds, more than {KEPT_PER_ROUND} B a round"
+    );
+}
