@@ -482,6 +482,48 @@ async fn publishing_validates_and_versions_are_immutable() {
 }
 
 #[tokio::test]
+async fn an_order_in_another_currency_than_the_bands_is_in_no_band() {
+    // post-purchase.json's bands are in EUR (`price_currency`): 649 JPY is no high price.
+    let app = TestApp::new().await;
+    let survey = survey("post-purchase");
+    let context: rapport_survey::Context = serde_json::from_str(
+        r#"{"order":{"id":"A-2002","total":649.0,"currency":"JPY"},"customer":{"earlier_orders":0}}"#,
+    )
+    .unwrap();
+    let customer = rapport_collector::sample::Customer {
+        screener: Some("just_buying".into()),
+        nps: 9,
+        ..Default::default()
+    };
+    let id = rapport_collector::sample::uuid();
+    let yen = rapport_collector::sample::response(&survey, &context, &customer, &id, 1, None);
+    assert_eq!(yen.price_band, None);
+    // A payload that claims the band anyway is refused at `$.price_band`.
+    let mut claimed = serde_json::to_value(&yen).unwrap();
+    claimed["price_band"] = json!("high");
+    let (status, body) = app.json(raw_post(claimed.to_string())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        codes(&body),
+        ("invalid_response".into(), vec!["$.price_band".into()])
+    );
+
+    assert_eq!(app.post(&yen).await.0, StatusCode::CREATED);
+    assert_eq!(
+        app.post(&complete(&survey, "just_buying", 9)).await.0,
+        StatusCode::CREATED
+    );
+    let (status, body) = app
+        .json(researcher_get(
+            "/v1/surveys/post-purchase/versions/1/results",
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["by_price_band"]["high"]["count"], 1, "{body}");
+    assert_eq!(body["by_price_band"]["none"]["count"], 1, "{body}");
+}
+
+#[tokio::test]
 async fn results_split_by_relationship_price_band_and_purchase() {
     let app = TestApp::new().await;
     let survey = survey("post-purchase");
