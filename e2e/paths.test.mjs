@@ -1,5 +1,6 @@
 // End-to-end: the adaptation is visible. With the example survey (surveys/post-purchase.json)
-// each of the six relationship types, high and low price, and first and repeat purchase walk
+// each of the six relationship types, high and low price (and a price in another currency than
+// the bands'), and first and repeat purchase walk
 // the path the model's example tests promise (crates/survey/tests/examples.rs), in the real
 // bundle, and what reaches the endpoint says so and matches the published schema.
 
@@ -100,12 +101,14 @@ const PURCHASES = [
   [649, 3, ['reassure', 'protection', 'satisfaction'], 'high', 'repeat'],
   [40, 0, ['welcome_first', 'reassure', 'satisfaction'], 'low', 'first'],
   [649, 0, ['welcome_first', 'reassure', 'protection', 'satisfaction'], 'high', 'first'],
+  // The survey's bands are in EUR (`price_currency`): 649 yen are in no band, no high price.
+  [649, 3, ['reassure', 'satisfaction'], undefined, 'repeat', 'JPY'],
 ];
 
-for (const [total, earlier, expected, band, purchase] of PURCHASES) {
-  test(`reassurance scales: total ${total}, ${earlier} earlier orders (${band} price, ${purchase} purchase)`, LIMIT, async () => {
+for (const [total, earlier, expected, band, purchase, currency = 'EUR'] of PURCHASES) {
+  test(`reassurance scales: total ${total} ${currency}, ${earlier} earlier orders (${band ?? 'no band'}, ${purchase} purchase)`, LIMIT, async () => {
     const { path, body, bullets } = await run({
-      order: { total },
+      order: { total, currency },
       customer: { earlier_orders: earlier },
       relationship: 'just_buying',
     });
@@ -113,7 +116,7 @@ for (const [total, earlier, expected, band, purchase] of PURCHASES) {
     assert.equal(body.price_band, band);
     assert.equal(body.purchase, purchase);
     // Repeat buyers are welcomed back; a high price adds the guarantee bullet.
-    assert.equal(bullets.reassure, 3 + (earlier > 0 ? 1 : 0) + (total >= 500 ? 1 : 0));
+    assert.equal(bullets.reassure, 3 + (earlier > 0 ? 1 : 0) + (band === 'high' ? 1 : 0));
   });
 }
 
