@@ -109,9 +109,20 @@ pub struct ServeArgs {
     /// Posts one client may make at once before the per-minute rate applies.
     #[arg(long, env = "RAPPORT_RATE_LIMIT_BURST", default_value_t = 60)]
     pub rate_limit_burst: u32,
-    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
-    #[arg(long, env = "RAPPORT_TRUST_FORWARDED_FOR")]
+    /// Take the client address from the last `X-Forwarded-For` entry, the one the proxy in
+    /// front appended (only behind a proxy that sets it). The environment variable takes
+    /// `1`/`0`, `true`/`false`, `yes`/`no`, `on`/`off`.
+    #[arg(
+        long,
+        env = "RAPPORT_TRUST_FORWARDED_FOR",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     pub trust_forwarded_for: bool,
+    /// The collector's public origin (`https://collector.example`), counted as its own origin
+    /// besides the `Host` header: set it behind a reverse proxy that rewrites `Host`, so that
+    /// the hosted page's posts are not refused as from another origin.
+    #[arg(long, env = "RAPPORT_PUBLIC_ORIGIN")]
+    pub public_origin: Option<String>,
     /// SHA-256 (hex) of extra researcher tokens, besides those in the database
     /// (comma-separated in the environment variable).
     #[arg(
@@ -177,6 +188,9 @@ pub enum ConfigError {
         /// What is wrong.
         message: String,
     },
+    /// `--public-origin` is not an origin.
+    #[error("--public-origin `{0}` is not an origin: give the scheme and host (and port, if not the default) of the collector's public address, e.g. https://collector.example or http://127.0.0.1:8080, without a path or a trailing `/`")]
+    PublicOrigin(String),
 }
 
 impl SitesFile {
@@ -184,7 +198,8 @@ impl SitesFile {
     ///
     /// # Errors
     /// The file cannot be read, is not JSON of the expected shape, or names a survey twice,
-    /// an origin with a path, or a secret shorter than 16 characters.
+    /// an origin with a path, a secret shorter than 16 characters or the placeholder secret of
+    /// `sites.example.json`.
     pub fn read(path: &Path) -> Result<Self, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_owned(),
@@ -223,6 +238,12 @@ impl SitesFile {
                     ));
                 }
             }
+            if site.signing_secret.as_deref() == Some(PLACEHOLDER_SECRET) {
+                return Err((
+                    format!("$.sites[{i}].signing_secret"),
+                    format!("site `{}` still has the placeholder secret of sites.example.json; replace it with a long random string of your own (e.g. `openssl rand -hex 32`)", site.id),
+                ));
+            }
             if site
                 .signing_secret
                 .as_ref()
@@ -235,6 +256,33 @@ impl SitesFile {
             }
         }
         Ok(file)
+    }
+}
+
+/// The signing secret of `sites.example.json`, refused in a real sites file: anyone who has
+/// read the example could sign links with it.
+const PLACEHOLDER_SECRET: &str = "replace-with-a-long-random-string";
+
+/// Checks a `--public-origin` value: `http(s)://host[:port]`, no path, no `*`, a numeric port.
+///
+/// # Errors
+/// [`ConfigError::PublicOrigin`] otherwise.
+pub fn public_origin(value: &str) -> Result<String, ConfigError> {
+    let port_ok = value
+        .split_once("://")
+        .map(|(_, authority)| authority)
+        .and_then(|authority| {
+            // `[::1]:8080`: the port follows the closing bracket of an IPv6 address.
+            let after_host = authority
+                .rsplit_once(']')
+                .map_or(authority, |(_, rest)| rest);
+            after_host.split_once(':').map(|(_, port)| port)
+        })
+        .is_none_or(|port| !port.is_empty() && port.parse::<u16>().is_ok());
+    if value != "*" && is_origin(value) && port_ok {
+        Ok(value.to_owned())
+    } else {
+        Err(ConfigError::PublicOrigin(value.to_owned()))
     }
 }
 
@@ -283,8 +331,17 @@ mod tests {
     }
 
     #[test]
-    fn the_example_sites_file_is_valid() {
-        let file = SitesFile::parse(include_str!("../sites.example.json"));
+    fn the_example_sites_file_is_valid_once_its_secret_is_replaced() {
+        let example = include_str!("../sites.example.json");
+        let err = SitesFile::parse(example).err();
+        assert_eq!(
+            err,
+            Some((
+                "$.sites[0].signing_secret".to_owned(),
+                "site `kaffeewerk` still has the placeholder secret of sites.example.json; replace it with a long random string of your own (e.g. `openssl rand -hex 32`)".to_owned()
+            ))
+        );
+        let file = SitesFile::parse(&example.replace(PLACEHOLDER_SECRET, "0123456789abcdef0123"));
         assert_eq!(file.map(|f| f.sites.len()), Ok(1));
     }
 
@@ -296,5 +353,32 @@ mod tests {
         assert!(!is_origin("shop.example"));
         assert!(!is_origin("https://shop.example/"));
         assert!(!is_origin("ftp://shop.example"));
+    }
+
+    #[test]
+    fn the_public_origin_is_scheme_host_and_port() {
+        for good in [
+            "https://collector.example",
+            "http://127.0.0.1:8080",
+            "http://[::1]:8080",
+        ] {
+            assert_eq!(public_origin(good).ok().as_deref(), Some(good));
+        }
+        for bad in [
+            "collector.example",
+            "https://collector.example/",
+            "https://collector.example/s",
+            "https://collector.example:http",
+            "https://collector.example:",
+            "*",
+        ] {
+            let err = public_origin(bad).err().map(|err| err.to_string());
+            assert!(
+                err.as_deref().is_some_and(|err| err.starts_with(&format!(
+                    "--public-origin `{bad}` is not an origin: give the scheme and host"
+                ))),
+                "{bad}: {err:?}"
+            );
+        }
     }
 }

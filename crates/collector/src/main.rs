@@ -6,7 +6,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use rapport_collector::config::{Cli, Command, LogFormat, TokenAction};
+use rapport_collector::config::{Cli, Command, LogFormat, ServeArgs, TokenAction};
 use rapport_collector::{store, tokens, AppState, Settings};
 use tracing_subscriber::EnvFilter;
 
@@ -54,22 +54,34 @@ fn main() -> ExitCode {
 
 /// The server or a token command; errors as the message to print.
 async fn run(cli: Cli) -> Result<(), String> {
-    let store = store::open(&cli.database_url)
-        .await
-        .map_err(|err| format!("{err} (database {})", cli.database_url))?;
-    match cli.command {
-        Some(Command::Token { action }) => token(store.as_ref(), action).await,
-        Some(Command::Validate { .. }) => Ok(()),
-        None => {
-            let settings = Settings::from_args(&cli.serve).map_err(|err| err.to_string())?;
-            let (state, writers) = AppState::start(store, settings, cli.serve.surveys.as_deref())
-                .await
-                .map_err(|err| err.to_string())?;
-            rapport_collector::serve(state, writers, cli.serve.listen)
-                .await
-                .map_err(|err| format!("cannot serve on {}: {err}", cli.serve.listen))
-        }
+    let Some(command) = cli.command else {
+        return serve(&cli.database_url, &cli.serve).await;
+    };
+    let store = open(&cli.database_url).await?;
+    match command {
+        Command::Token { action } => token(store.as_ref(), action).await,
+        Command::Validate { .. } => Ok(()),
     }
+}
+
+/// The server, until Ctrl-C or SIGTERM.
+async fn serve(database_url: &str, args: &ServeArgs) -> Result<(), String> {
+    // The settings are checked before the database is opened (or created).
+    let settings = Settings::from_args(args).map_err(|err| err.to_string())?;
+    let store = open(database_url).await?;
+    let (state, writers) = AppState::start(store, settings, args.surveys.as_deref())
+        .await
+        .map_err(|err| err.to_string())?;
+    rapport_collector::serve(state, writers, args.listen)
+        .await
+        .map_err(|err| format!("cannot serve on {}: {err}", args.listen))
+}
+
+/// Opens the database (creating a SQLite file if missing) and runs the migrations.
+async fn open(database_url: &str) -> Result<std::sync::Arc<dyn store::Store>, String> {
+    store::open(database_url)
+        .await
+        .map_err(|err| format!("{err} (database {database_url})"))
 }
 
 async fn token(store: &dyn store::Store, action: TokenAction) -> Result<(), String> {

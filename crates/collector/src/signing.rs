@@ -2,9 +2,12 @@
 //!
 //! The shop signs with its site's secret: `sig` is the lowercase hex HMAC-SHA256 of
 //! `/s/{survey_id}?{query}`, where `{query}` is the query string exactly as it appears in the
-//! link before `&sig=` (which must come last). `expires` (Unix seconds) is required.
+//! link before `&sig=`. `expires` (Unix seconds) is required.
 //! Parameters: `order_id`, `total`, `currency`, `earlier_orders`, `segment`,
 //! `relationship`, `locale`, `expires`.
+//!
+//! Whatever follows `sig` (tracking parameters an email tool appends, `&utm_source=…`) is
+//! ignored: it is neither signed nor read as context.
 
 use hmac::{Hmac, Mac};
 use rapport_survey::{Context, Response};
@@ -89,7 +92,17 @@ fn mac(secret: &[u8], survey_id: &str, query: &str) -> Hmac<Sha256> {
     mac
 }
 
-/// Checks a link's raw query string; accepts it until `expires + grace_secs`.
+/// A link's raw query split into the signed part (before `&sig=`) and the signature;
+/// parameters after `sig` are dropped. `None` without a `sig` parameter.
+#[must_use]
+pub fn split_signature(raw_query: &str) -> Option<(&str, &str)> {
+    let (query, rest) = raw_query.split_once("&sig=")?;
+    let sig = rest.split_once('&').map_or(rest, |(sig, _ignored)| sig);
+    Some((query, sig))
+}
+
+/// Checks a link's raw query string; accepts it until `expires + grace_secs`. Parameters
+/// after `sig` are ignored (see [`split_signature`]).
 ///
 /// # Errors
 /// [`LinkError`]: malformed, bad signature (checked before expiry, so a changed `expires`
@@ -101,9 +114,9 @@ pub fn verify(
     now_unix: i64,
     grace_secs: i64,
 ) -> Result<SignedContext, LinkError> {
-    let Some((query, sig)) = raw_query.rsplit_once("&sig=") else {
+    let Some((query, sig)) = split_signature(raw_query) else {
         return Err(LinkError::Malformed(
-            "there is no `sig` parameter at the end".into(),
+            "there is no `sig` parameter after the signed ones".into(),
         ));
     };
     let sig = hex::decode(sig).map_err(|_| LinkError::BadSignature)?;
@@ -192,6 +205,25 @@ mod tests {
         assert_eq!(
             sign(SECRET, "post-purchase", query),
             "c8b1246af7964102ab1229b9ffedeaf5f519bedce84d32cdfe4cc08814b36141"
+        );
+    }
+
+    #[test]
+    fn parameters_after_sig_are_ignored_and_never_read_as_context() {
+        let raw = link("order_id=A-1001&total=649.00&expires=2000");
+        let tracked = format!("{raw}&utm_source=newsletter&order_id=EVIL&total=1");
+        let signed = verify(SECRET, "post-purchase", &tracked, 1000, 0);
+        let Ok(signed) = signed else {
+            panic!("expected a valid link, got {signed:?}");
+        };
+        assert_eq!(signed.order_id.as_deref(), Some("A-1001"));
+        assert_eq!(signed.total, Some(649.0));
+        // A parameter slipped in before `sig` is still tampering.
+        let (query, sig) = split_signature(&raw).unwrap_or_default();
+        let inserted = format!("{query}&order_id=EVIL&sig={sig}");
+        assert_eq!(
+            verify(SECRET, "post-purchase", &inserted, 1000, 0),
+            Err(LinkError::BadSignature)
         );
     }
 

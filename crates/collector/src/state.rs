@@ -25,6 +25,8 @@ pub struct Settings {
     pub rate_limit_burst: u32,
     /// Whether to take the client address from `X-Forwarded-For`.
     pub trust_forwarded_for: bool,
+    /// The collector's public origin (`--public-origin`), its own besides `Host`.
+    pub public_origin: Option<String>,
     /// The folder served at `/`.
     pub dist: Option<PathBuf>,
     /// The sites.
@@ -40,6 +42,7 @@ impl Default for Settings {
             rate_limit_per_minute: 600,
             rate_limit_burst: 60,
             trust_forwarded_for: false,
+            public_origin: None,
             dist: None,
             sites: SitesFile::default(),
             token_sha256: Vec::new(),
@@ -51,8 +54,13 @@ impl Settings {
     /// Settings from the command line (reads the sites file).
     ///
     /// # Errors
-    /// The sites file cannot be read or is invalid.
+    /// `--public-origin` is not an origin; the sites file cannot be read or is invalid.
     pub fn from_args(args: &ServeArgs) -> Result<Self, ConfigError> {
+        let public_origin = args
+            .public_origin
+            .as_deref()
+            .map(crate::config::public_origin)
+            .transpose()?;
         let sites = match &args.sites {
             Some(path) => SitesFile::read(path)?,
             None => SitesFile::default(),
@@ -62,6 +70,7 @@ impl Settings {
             rate_limit_per_minute: args.rate_limit_per_minute,
             rate_limit_burst: args.rate_limit_burst,
             trust_forwarded_for: args.trust_forwarded_for,
+            public_origin,
             dist: args.dist.clone(),
             sites,
             token_sha256: args.researcher_token_sha256.clone(),
@@ -155,6 +164,21 @@ impl AppState {
                     problems = ?problems,
                     "a published survey no longer validates; it is not served"
                 ),
+            }
+        }
+        if settings.dist.is_none() {
+            let hosted: Vec<&str> = settings
+                .sites
+                .sites
+                .iter()
+                .filter(|site| site.signing_secret.is_some())
+                .map(|site| site.id.as_str())
+                .collect();
+            if !hosted.is_empty() {
+                tracing::warn!(
+                    sites = %hosted.join(", "),
+                    "sites have signing secrets, but there is no --dist: the hosted survey pages /s/... answer 503 until the collector is started with --dist (the folder `cargo xtask dist` builds)"
+                );
             }
         }
         let (writer, tasks) = Writer::spawn(Arc::clone(&store));

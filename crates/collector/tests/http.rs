@@ -226,12 +226,51 @@ async fn too_many_posts_from_one_client_are_429_with_retry_after() {
     assert_eq!(headers["retry-after"], "10");
     let body: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(codes(&body).0, "rate_limited");
+    // The message says the same as the header.
+    assert_eq!(
+        body["error"]["message"],
+        "too many requests; retry after 10 second(s)"
+    );
     // Another client is not affected.
     let request = from_client(
         post_response(&complete(&survey, "fling", 9)),
         "192.0.2.2:5000",
     );
     assert_eq!(app.send(request).await.0, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn behind_a_proxy_the_rate_limit_keys_on_the_address_the_proxy_appended() {
+    let app = TestApp::with(
+        Backend::Sqlite,
+        rapport_collector::Settings {
+            rate_limit_per_minute: 6,
+            rate_limit_burst: 1,
+            trust_forwarded_for: true,
+            ..settings()
+        },
+    )
+    .await
+    .unwrap();
+    let survey = survey("post-purchase");
+    let via_proxy = |forwarded_for: &str| {
+        let mut request = from_client(
+            post_response(&complete(&survey, "fling", 9)),
+            "10.1.1.1:5000",
+        );
+        request
+            .headers_mut()
+            .insert("x-forwarded-for", forwarded_for.parse().unwrap());
+        request
+    };
+    // The client writes whatever it likes on the left; the proxy appended 1.2.3.4.
+    let (status, _, _) = app.send(via_proxy("10.0.0.1, 1.2.3.4")).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _, _) = app.send(via_proxy("10.0.0.9, 1.2.3.4")).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // Another address seen by the proxy has its own limit.
+    let (status, _, _) = app.send(via_proxy("10.0.0.1, 5.6.7.8")).await;
+    assert_eq!(status, StatusCode::CREATED);
 }
 
 #[tokio::test]
@@ -341,6 +380,96 @@ async fn cors_allows_the_sites_origins_only() {
 }
 
 #[tokio::test]
+async fn behind_a_proxy_that_rewrites_host_the_public_origin_is_the_collectors_own() {
+    // nginx's default `proxy_set_header Host $proxy_host`: the hosted page at
+    // https://collector.example posts with that origin, but Host is the upstream's.
+    let survey = survey("post-purchase");
+    let from_hosted_page = || {
+        let mut request = post_response(&complete(&survey, "just_buying", 9));
+        let headers = request.headers_mut();
+        headers.insert("origin", "https://collector.example".parse().unwrap());
+        headers.insert("host", "127.0.0.1:8080".parse().unwrap());
+        request
+    };
+    let app = TestApp::new().await;
+    let (status, body) = app.json(from_hosted_page()).await;
+    assert_eq!(
+        (status, codes(&body).0.as_str()),
+        (StatusCode::FORBIDDEN, "origin_not_allowed")
+    );
+    let app = TestApp::with(
+        Backend::Sqlite,
+        rapport_collector::Settings {
+            public_origin: Some("https://collector.example".into()),
+            ..settings()
+        },
+    )
+    .await
+    .unwrap();
+    let (status, body) = app.json(from_hosted_page()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // Other origins are still refused.
+    let mut request = from_hosted_page();
+    request
+        .headers_mut()
+        .insert("origin", "https://evil.example".parse().unwrap());
+    assert_eq!(app.json(request).await.0, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_preflight_allows_the_extra_headers_a_shop_sends() {
+    // The widget's `headers` option, e.g. `{"X-Shop": "kaffeewerk"}`: the browser asks for
+    // them in the preflight and sends the post only if they are allowed.
+    let app = TestApp::new().await;
+    let preflight = |origin: &str, asked: Option<&str>| {
+        let mut request = Request::options("/v1/responses")
+            .header("origin", origin)
+            .header("access-control-request-method", "POST");
+        if let Some(asked) = asked {
+            request = request.header("access-control-request-headers", asked);
+        }
+        request.body(Body::empty()).unwrap()
+    };
+    let (status, headers, _) = app
+        .send(preflight(
+            "https://shop.example",
+            Some("content-type, idempotency-key, X-Shop, authorization"),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let allowed: Vec<&str> = headers["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .split(',')
+        .map(str::trim)
+        .collect();
+    for name in ["content-type", "idempotency-key", "x-shop", "authorization"] {
+        assert!(allowed.contains(&name), "{name} not in {allowed:?}");
+    }
+    let vary: Vec<&str> = headers
+        .get_all("vary")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    assert!(vary.contains(&"Origin"), "{vary:?}");
+    assert!(vary.contains(&"Access-Control-Request-Headers"), "{vary:?}");
+    // Asking for nothing: the widget's own headers.
+    let (_, headers, _) = app.send(preflight("https://shop.example", None)).await;
+    assert_eq!(
+        headers["access-control-allow-headers"],
+        "content-type, idempotency-key, if-none-match"
+    );
+    // An origin no site lists is still refused, whatever it asks for.
+    let (status, headers, body) = app
+        .send(preflight("https://evil.example", Some("x-shop")))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(!headers.contains_key("access-control-allow-headers"));
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(codes(&body).0, "origin_not_allowed");
+}
+
+#[tokio::test]
 async fn survey_definitions_have_etags_and_cache_headers() {
     let app = TestApp::new().await;
     let get = |uri: &str, etag: Option<&str>| {
@@ -368,6 +497,22 @@ async fn survey_definitions_have_etags_and_cache_headers() {
     assert_eq!(status, StatusCode::NOT_MODIFIED);
     assert!(body.is_empty());
     assert_eq!(headers["etag"].to_str().unwrap(), etag);
+    // Weak comparison (RFC 9110): a weak tag (proxies that compress turn ETags weak), a list,
+    // `*`.
+    for if_none_match in [
+        format!("W/{etag}"),
+        format!("\"sha256-other\", W/{etag}"),
+        "*".to_owned(),
+    ] {
+        let (status, _, _) = app
+            .send(get("/v1/surveys/post-purchase", Some(&if_none_match)))
+            .await;
+        assert_eq!(status, StatusCode::NOT_MODIFIED, "{if_none_match}");
+    }
+    let (status, _, _) = app
+        .send(get("/v1/surveys/post-purchase", Some("W/\"sha256-other\"")))
+        .await;
+    assert_eq!(status, StatusCode::OK);
 
     let (status, headers, _) = app
         .send(get("/v1/surveys/post-purchase/versions/1", None))
@@ -434,6 +579,19 @@ async fn researcher_endpoints_need_a_valid_token() {
         .map(|s| s["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, ["fournier-forms", "post-purchase"]);
+    // The scheme is case-insensitive.
+    for scheme in ["bearer", "BEARER", "BeArEr"] {
+        let request = Request::get("/v1/surveys")
+            .header("authorization", format!("{scheme} {token}"))
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(app.json(request).await.0, StatusCode::OK, "{scheme}");
+    }
+    let basic = Request::get("/v1/surveys")
+        .header("authorization", format!("Basic {token}"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.json(basic).await.0, StatusCode::UNAUTHORIZED);
     assert!(app.store().revoke_token("ana").await.unwrap());
     assert_eq!(app.json(with_token()).await.0, StatusCode::UNAUTHORIZED);
 }
@@ -669,7 +827,8 @@ fn signed_query(expires: i64) -> String {
 
 #[tokio::test]
 async fn the_hosted_page_runs_the_widget_with_the_signed_context() {
-    let app = TestApp::new().await;
+    let dist = tempfile::tempdir().unwrap();
+    let app = serving(dist.path()).await;
     let later = time::OffsetDateTime::now_utc().unix_timestamp() + 3600;
     let query = signed_query(later);
     let (status, headers, body) = app
@@ -718,6 +877,110 @@ async fn the_hosted_page_runs_the_widget_with_the_signed_context() {
     assert!(String::from_utf8(body)
         .unwrap()
         .contains("This survey link has expired"));
+    let (status, _, _) = app
+        .send(
+            Request::get("/s/fournier-forms?expires=1&sig=00")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn tracking_parameters_an_email_tool_appends_after_sig_are_ignored() {
+    let dist = tempfile::tempdir().unwrap();
+    let app = serving(dist.path()).await;
+    let later = time::OffsetDateTime::now_utc().unix_timestamp() + 3600;
+    let tracked = format!(
+        "{}&utm_source=x&utm_medium=email&order_id=EVIL",
+        signed_query(later)
+    );
+    let (status, _, body) = app
+        .send(
+            Request::get(format!("/s/post-purchase?{tracked}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body).unwrap();
+    assert!(
+        html.contains("{&quot;order&quot;:{&quot;id&quot;:&quot;A-1001&quot;"),
+        "{html}"
+    );
+    assert!(!html.contains("EVIL"), "{html}");
+    assert!(!html.contains("utm_source"), "{html}");
+    // A post from that page is verified, with the signed context.
+    let mut context = demo_context();
+    context.locale = Some("de".into());
+    let response = rapport_collector::sample::response(
+        &survey("post-purchase"),
+        &context,
+        &rapport_collector::sample::Customer::default(),
+        &rapport_collector::sample::uuid(),
+        1,
+        None,
+    );
+    let ctx = form_urlencoded::Serializer::new(String::new())
+        .append_pair("ctx", &tracked)
+        .finish();
+    let (status, body) = app
+        .json(
+            Request::post(format!("/v1/responses?{ctx}"))
+                .body(Body::from(serde_json::to_vec(&response).unwrap()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(
+        (status, &body["context_verified"]),
+        (StatusCode::CREATED, &json!(true)),
+        "{body}"
+    );
+    let row = app
+        .store()
+        .response(&response.response_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let stored: rapport_survey::Response = serde_json::from_str(&row.payload).unwrap();
+    assert_eq!(stored.context.order.id.as_deref(), Some("A-1001"));
+    // Changing a signed parameter (before sig) is still refused.
+    let tampered = tracked.replacen("order_id=A-1001", "order_id=EVIL", 1);
+    let (status, _, _) = app
+        .send(
+            Request::get(format!("/s/post-purchase?{tampered}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn without_dist_the_hosted_page_says_so_instead_of_a_blank_page() {
+    // The page loads /rapport.js from --dist: without it, a page would stay blank.
+    let app = TestApp::new().await;
+    let later = time::OffsetDateTime::now_utc().unix_timestamp() + 3600;
+    let (status, headers, body) = app
+        .send(
+            Request::get(format!("/s/post-purchase?{}", signed_query(later)))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let html = String::from_utf8(body).unwrap();
+    assert!(
+        html.contains("this collector was started without --dist"),
+        "{html}"
+    );
+    assert!(!html.contains("rapport.js"), "{html}");
+    // A survey without a hosted page is still not found.
     let (status, _, _) = app
         .send(
             Request::get("/s/fournier-forms?expires=1&sig=00")

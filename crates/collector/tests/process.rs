@@ -35,16 +35,31 @@ impl Server {
 
     /// Starts the binary with the surveys of `surveys`.
     async fn start_with(database_url: &str, surveys: &Path, extra: &[&str]) -> Self {
+        let mut args = vec!["--rate-limit-per-minute", "0"];
+        args.extend_from_slice(extra);
+        Self::spawn(database_url, surveys, &args, &[], Stdio::inherit()).await
+    }
+
+    /// Starts the binary with `args` and `env` (no rate limit unless `args` set one), its
+    /// stderr to `stderr`.
+    async fn spawn(
+        database_url: &str,
+        surveys: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        stderr: Stdio,
+    ) -> Self {
         let mut child = Command::new(BIN)
             .arg("--database-url")
             .arg(database_url)
-            .args(["--listen", "127.0.0.1:0", "--rate-limit-per-minute", "0"])
+            .args(["--listen", "127.0.0.1:0"])
             .arg("--surveys")
             .arg(surveys)
-            .args(extra)
+            .args(args)
+            .envs(env.iter().copied())
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .kill_on_drop(true)
             .spawn()
             .expect("start rapport-collector");
@@ -433,6 +448,124 @@ async fn start_up_refuses_a_changed_published_version() {
     let err = String::from_utf8(output.stderr).unwrap();
     assert!(
         err.contains("f.json: survey `fournier-forms` version 1 is already published with different content; published versions never change, so give the file a new version number"),
+        "{err}"
+    );
+}
+
+/// Runs the server binary with `args` (on a SQLite file in `dir`) and `env`, expecting it to
+/// refuse to start; its stderr.
+async fn refused_start(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    let url = format!("sqlite://{}", dir.join("refused.db").display());
+    let output = tokio::time::timeout(
+        Duration::from_secs(60),
+        Command::new(BIN)
+            .args(["--database-url", &url, "--listen", "127.0.0.1:0"])
+            .args(args)
+            .envs(env.iter().copied())
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .expect("the collector should exit at once")
+    .unwrap();
+    assert!(!output.status.success());
+    String::from_utf8(output.stderr).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_up_refuses_a_public_origin_that_is_not_an_origin() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, env) in [
+        (&["--public-origin", "collector.example"][..], &[][..]),
+        (
+            &[][..],
+            &[("RAPPORT_PUBLIC_ORIGIN", "https://collector.example/")][..],
+        ),
+    ] {
+        let err = refused_start(dir.path(), args, env).await;
+        assert!(
+            err.contains("is not an origin: give the scheme and host"),
+            "{err}"
+        );
+    }
+    // Refused before the database is created.
+    assert!(!dir.path().join("refused.db").exists());
+}
+
+/// Starts the server binary with `args` (on a SQLite file in `dir`, the repository's
+/// surveys, `RUST_LOG=warn`), waits until it listens, stops it; its stderr.
+async fn start_and_stop(dir: &Path, args: &[&str]) -> String {
+    let url = format!("sqlite://{}", dir.join("started.db").display());
+    let server = Server::spawn(&url, &surveys_dir(), args, &[], Stdio::piped()).await;
+    let mut child = server.child;
+    child.kill().await.unwrap();
+    let output = child.wait_with_output().await.unwrap();
+    String::from_utf8(output.stderr).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_up_warns_when_sites_have_hosted_pages_but_there_is_no_dist() {
+    let dir = tempfile::tempdir().unwrap();
+    let sites = dir.path().join("sites.json");
+    std::fs::write(&sites, SITES).unwrap();
+    let sites = sites.to_str().unwrap();
+    let err = start_and_stop(dir.path(), &["--sites", sites]).await;
+    assert!(
+        err.contains("sites have signing secrets, but there is no --dist"),
+        "{err}"
+    );
+    assert!(err.contains("kaffeewerk"), "{err}");
+    let dist = dir.path().to_str().unwrap();
+    let err = start_and_stop(dir.path(), &["--sites", sites, "--dist", dist]).await;
+    assert!(!err.contains("no --dist"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trust_forwarded_for_takes_the_usual_boolean_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let survey = survey("post-purchase");
+    let http = client();
+    let limit = ["--rate-limit-per-minute", "6", "--rate-limit-burst", "1"];
+    let flag = [&limit[..], &["--trust-forwarded-for"]].concat();
+    for (args, value, trusted) in [
+        (&limit[..], Some("1"), true),
+        (&limit[..], Some("yes"), true),
+        (&limit[..], Some("on"), true),
+        (&limit[..], Some("0"), false),
+        (&limit[..], Some("off"), false),
+        (&flag[..], None, true),
+    ] {
+        let env: Vec<(&str, &str)> = value
+            .map(|v| ("RAPPORT_TRUST_FORWARDED_FOR", v))
+            .into_iter()
+            .collect();
+        let server = Server::spawn(&url, &surveys_dir(), args, &env, Stdio::inherit()).await;
+        let mut statuses = Vec::new();
+        // Two clients behind one proxy: one limit each only if X-Forwarded-For is trusted.
+        for forwarded_for in ["192.0.2.1", "192.0.2.2"] {
+            let response = http
+                .post(format!("{}/v1/responses", server.base))
+                .header("x-forwarded-for", forwarded_for)
+                .json(&complete(&survey, "fling", 9))
+                .send()
+                .await
+                .unwrap();
+            statuses.push(response.status().as_u16());
+        }
+        let expected = if trusted { [201, 201] } else { [201, 429] };
+        assert_eq!(statuses, expected, "{args:?} {value:?}");
+        server.kill().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_up_refuses_the_placeholder_secret_of_the_example_sites_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("sites.example.json");
+    let err = refused_start(dir.path(), &["--sites", example.to_str().unwrap()], &[]).await;
+    assert!(
+        err.contains("$.sites[0].signing_secret: site `kaffeewerk` still has the placeholder secret of sites.example.json"),
         "{err}"
     );
 }

@@ -77,7 +77,7 @@ pub enum AppError {
     #[error("the request body could not be read")]
     UnreadableBody,
     /// Too many requests from this client.
-    #[error("too many requests; retry after {} second(s)", retry_after.as_secs().max(1))]
+    #[error("too many requests; retry after {} second(s)", retry_after_secs(*retry_after))]
     RateLimited {
         /// How long to wait.
         retry_after: Duration,
@@ -116,6 +116,18 @@ pub enum AppError {
     /// The database failed (logged; not shown).
     #[error("something went wrong on our side; retry later")]
     Internal(#[source] StoreError),
+}
+
+/// Whole seconds to wait, rounded up and at least 1: the `Retry-After` header and the
+/// message of a 429 say the same.
+fn retry_after_secs(retry_after: Duration) -> u64 {
+    let whole = retry_after.as_secs();
+    let secs = if retry_after.subsec_nanos() > 0 {
+        whole.saturating_add(1)
+    } else {
+        whole
+    };
+    secs.max(1)
 }
 
 impl From<StoreError> for AppError {
@@ -205,10 +217,10 @@ impl IntoResponse for AppError {
         let headers = response.headers_mut();
         match &self {
             Self::RateLimited { retry_after } => {
-                let secs = retry_after.as_secs_f64().ceil().max(1.0);
-                if let Ok(value) = HeaderValue::from_str(&format!("{secs:.0}")) {
-                    headers.insert(header::RETRY_AFTER, value);
-                }
+                headers.insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(retry_after_secs(*retry_after)),
+                );
             }
             Self::Unavailable => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));

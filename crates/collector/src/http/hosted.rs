@@ -27,6 +27,16 @@ pub async fn hosted_page(
             "There is no survey at this address. Please use the link from your order email.",
         );
     };
+    if state.settings().dist.is_none() {
+        // The page loads `/rapport.js` from `--dist`; without it the customer would see a
+        // blank page.
+        tracing::warn!(survey = %survey_id, "hosted page asked for, but the collector was started without --dist, which serves the widget; answered 503");
+        return problem_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Please try again later",
+            "The survey cannot be shown right now. Please try again later. (For the shop: this collector was started without --dist, the folder with the survey widget.)",
+        );
+    }
     match state.latest_survey(&survey_id).await {
         Ok(Some(_)) => {}
         Ok(None) => {
@@ -66,10 +76,15 @@ pub async fn hosted_page(
         }
     };
     let context = serde_json::to_string(&signed.context()).unwrap_or_else(|_| "{}".into());
+    // The link as signed, without parameters appended after `sig` (tracking by email tools).
+    let link = signing::split_signature(&query).map_or_else(
+        || query.clone(),
+        |(signed, sig)| format!("{signed}&sig={sig}"),
+    );
     let endpoint = format!(
         "/v1/responses?{}",
         form_urlencoded::Serializer::new(String::new())
-            .append_pair("ctx", &query)
+            .append_pair("ctx", &link)
             .finish()
     );
     let locale = signed

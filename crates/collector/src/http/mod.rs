@@ -171,8 +171,10 @@ fn is_hashed_asset(path: &str) -> bool {
     hashed("rapport-", ".js") || hashed("rapport_bg-", ".wasm")
 }
 
-/// The client's address: the connection's peer, or the first `X-Forwarded-For` entry when
-/// `--trust-forwarded-for` is set. `None` when neither is known (tests without a socket).
+/// The client's address: the connection's peer, or, when `--trust-forwarded-for` is set, the
+/// last (rightmost) `X-Forwarded-For` entry — the one the proxy in front of the collector
+/// appended. Entries left of it are written by the client and cannot be trusted. `None` when
+/// neither is known (tests without a socket).
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub Option<IpAddr>);
 
@@ -184,12 +186,16 @@ impl FromRequestParts<AppState> for ClientIp {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         if state.settings().trust_forwarded_for {
+            // A proxy appends to the last `X-Forwarded-For` line, so the last entry of the
+            // last line is the address it saw.
             let forwarded = parts
                 .headers
-                .get("x-forwarded-for")
+                .get_all("x-forwarded-for")
+                .iter()
+                .next_back()
                 .and_then(|value| value.to_str().ok())
-                .and_then(|value| value.split(',').next())
-                .and_then(|first| first.trim().parse().ok());
+                .and_then(|value| value.rsplit(',').next())
+                .and_then(|last| last.trim().parse().ok());
             if forwarded.is_some() {
                 return Ok(Self(forwarded));
             }

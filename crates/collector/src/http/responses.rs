@@ -66,7 +66,7 @@ pub async fn responses_create(
     let (survey_id, version) = (response.survey_id.clone(), response.survey_version);
     let survey = find_version(&state, &survey_id, version).await?;
     if let Some(origin) = origin(&headers) {
-        if !is_same_origin(origin, &headers) && !state.sites().allows(&survey_id, origin) {
+        if !is_same_origin(&state, origin, &headers) && !state.sites().allows(&survey_id, origin) {
             return Err(AppError::OriginNotAllowed {
                 origin: origin.to_owned(),
                 survey_id,

@@ -84,12 +84,10 @@ pub async fn find_version(
 fn definition(survey: &PublishedSurvey, headers: &HeaderMap, cache: &'static str) -> Response {
     let etag = HeaderValue::from_str(&survey.etag).ok();
     let fresh = headers
-        .get(IF_NONE_MATCH)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|tags| {
-            tags.split(',')
-                .any(|tag| tag.trim() == survey.etag || tag.trim() == "*")
-        });
+        .get_all(IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(|tags| if_none_match_matches(tags, &survey.etag));
     let mut response = if fresh {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -105,4 +103,15 @@ fn definition(survey: &PublishedSurvey, headers: &HeaderMap, cache: &'static str
         out.insert(ETAG, etag);
     }
     response
+}
+
+/// Whether an `If-None-Match` value (`*` or a list of tags) matches `etag` by the weak
+/// comparison of RFC 9110 §13.1.2: `W/"x"` matches `"x"`, so the client has it.
+fn if_none_match_matches(tags: &str, etag: &str) -> bool {
+    let opaque = |tag: &str| {
+        let tag = tag.trim();
+        tag.strip_prefix("W/").unwrap_or(tag).to_owned()
+    };
+    let etag = opaque(etag);
+    tags.trim() == "*" || tags.split(',').any(|tag| opaque(tag) == etag)
 }
