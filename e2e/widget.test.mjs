@@ -12,6 +12,7 @@ import {
   completeResponse,
   focused,
   launch,
+  logsOf,
   nextScreen,
   open,
   rapportLogs,
@@ -215,6 +216,47 @@ function tagPage(embed) {
     },
   });
 }
+
+test('mistakes in the script tag are named: a misspelt attribute, an attribute that is not JSON, a second tag', LIMIT, async () => {
+  const attributes = { survey: SURVEY, target: '#rapport-survey', locale: 'en' };
+  // A misspelt endpoint would lose every answer without a word; another tool's attribute
+  // (a CDN's, a consent manager's) is left alone.
+  let page = await open(browser, server.page({
+    embed: 'tag',
+    attributes: { ...attributes, endpiont: '/responses', cfasync: 'false', context: context('just_buying') },
+  }));
+  await screen(page);
+  assert.deepEqual(rapportLogs(page, 'warning'), [
+    '[rapport] data-endpiont is not an option and is ignored; did you mean data-endpoint?',
+  ]);
+  await page.context().close();
+
+  // A context that is not JSON (an apostrophe in a value ends the attribute early): nothing
+  // is shown, rather than a survey without its order.
+  page = await open(browser, server.page({
+    embed: 'tag',
+    attributes: { ...attributes, endpoint: '/responses', context: "{order:{id:'A-1'}}" },
+  }));
+  const errors = await logsOf(page, 'error', 2);
+  assert.match(errors[0], /^\[rapport\] data-context is not valid JSON \(.+\)$/);
+  assert.match(errors[1], /^\[rapport\] the configuration is not valid: context: invalid type: string/);
+  assert.equal(errors.length, 2);
+  assert.equal(await page.locator('[data-rapport-survey]').count(), 0, 'nothing is shown');
+  assert.deepEqual(page.errors.map(String), []);
+  await page.context().close();
+
+  // A site-wide bare tag loads first; the order page's own tag comes second.
+  const tag = Object.entries({ ...attributes, endpoint: '/responses' })
+    .map(([name, value]) => ` data-${name}="${value}"`).join('');
+  page = await open(browser, server.page({
+    embed: 'html',
+    html: `<script src="/rapport.js"></script>\n  <script src="/rapport.js?order-page"${tag} async></script>`,
+  }));
+  const warnings = await logsOf(page, 'warning', 1);
+  assert.match(warnings[0], /^\[rapport\] rapport\.js is on this page more than once; only the first one to load is used, and the data-\* attributes of http:\/\/127\.0\.0\.1:\d+\/rapport\.js\?order-page are ignored\. Keep one script tag\.$/);
+  assert.deepEqual(page.errors.map(String), []);
+  await page.context().close();
+});
 
 test('a script tag inserted after the load event shows the survey; the load event did not wait', LIMIT, async () => {
   server.responses.length = 0;

@@ -38,7 +38,17 @@
 
   var existing = window.rapport;
   if (existing && existing.loaded) {
-    return; // rapport.js is on the page twice: the first one serves.
+    // rapport.js is on the page twice: the first one serves, and this tag's options would
+    // be lost without a word.
+    try {
+      var twice = findOwnScript();
+      if (twice && optionNames(twice).length) {
+        window.console.warn(PREFIX + ' rapport.js is on this page more than once; only the first one to load is used, and the data-* attributes of ' +
+          twice.src + ' are ignored. Keep one script tag.');
+      }
+    } catch (ignored) {
+    }
+    return;
   }
   var queue = Object.prototype.toString.call(existing) === '[object Array]' ? existing.slice() : [];
   var widget = null; // the wasm-bindgen module, once ready
@@ -240,6 +250,61 @@
     return null;
   }
 
+  /** The names (without `data-`) of the options among `script`'s data-* attributes. */
+  function optionNames(script) {
+    var names = [];
+    var known = TEXT_ATTRIBUTES.concat(NUMBER_ATTRIBUTES, JSON_ATTRIBUTES);
+    for (var i = 0; i < known.length; i++) {
+      if (script.hasAttribute('data-' + known[i])) {
+        names.push(known[i]);
+      }
+    }
+    return names;
+  }
+
+  /**
+   * Optimal string alignment distance of `a` and `b` (a swap of two neighbours counts
+   * once), to tell a misspelt option from another tool's data-* attribute.
+   */
+  function distance(a, b) {
+    var d = [];
+    for (var i = 0; i <= a.length; i++) {
+      d[i] = [i];
+      for (var j = 1; j <= b.length; j++) {
+        d[i][j] = i === 0 ? j : Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1,
+          d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length][b.length];
+  }
+
+  /**
+   * Warns of each data-* attribute of `script` that looks like a misspelt option
+   * (`data-endpiont`): it is ignored, and a survey without its endpoint would lose every
+   * answer. Other data-* attributes (consent managers and CDNs put their own on script
+   * tags) are left alone.
+   */
+  function warnMisspelt(script) {
+    var known = TEXT_ATTRIBUTES.concat(NUMBER_ATTRIBUTES, JSON_ATTRIBUTES);
+    var attributes = script.attributes;
+    for (var i = 0; i < attributes.length; i++) {
+      var name = attributes[i].name;
+      if (name.indexOf('data-') !== 0 || known.indexOf(name.slice(5)) !== -1) {
+        continue;
+      }
+      for (var k = 0; k < known.length; k++) {
+        var near = distance(name.slice(5), known[k]);
+        if (near <= (known[k].length < 6 ? 1 : 2)) {
+          window.console.warn(PREFIX + ' ' + name + ' is not an option and is ignored; did you mean data-' + known[k] + '?');
+          break;
+        }
+      }
+    }
+  }
+
   /** The folder URL of `src`, with a trailing slash. */
   function baseUrl(src) {
     return src.replace(/[?#].*$/, '').replace(/[^\/]*$/, '');
@@ -271,7 +336,10 @@
         try {
           options[name] = JSON.parse(value);
         } catch (error) {
-          logError('data-' + name + ' is not valid JSON; continuing without it', error);
+          // Passed on as text: the widget then refuses the configuration (nothing shown,
+          // `onError` with `config`) instead of showing a survey without, say, its order.
+          options[name] = value;
+          logError('data-' + name + ' is not valid JSON (' + error.message + ')');
         }
       }
     }
@@ -329,6 +397,7 @@
       return;
     }
     var base = baseUrl(script.src);
+    warnMisspelt(script);
     var options = readOptions(script);
 
     // Fetch the wasm module while the glue loads, instead of after it: the glue then

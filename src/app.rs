@@ -187,9 +187,15 @@ pub(crate) fn App(props: &AppProps) -> Html {
                 event.prevent_default();
                 Msg::Continue
             });
+            // Every child of the form is keyed (the step by its id, the hint by the refusal,
+            // the buttons as "Nav"; step ids start with a lowercase letter, so none of these
+            // meet), so yew matches them by key when the hint comes or goes. With a child
+            // unkeyed it would pair them by position from the end, and the step would be built
+            // anew, taking the focus from the customer who just answered. A repeated hint is a
+            // new element: a new alert, announced again.
             let hint = run.hint.map(|hint| {
                 html! {
-                    <p key={format!("hint-{}", run.refusals)} id={HINT_ID} class="hint" role="alert">
+                    <p key={run.refusals.to_string()} id={HINT_ID} class="hint" role="alert">
                         { words.hint(&hint) }
                     </p>
                 }

@@ -228,7 +228,23 @@ impl Config {
                 );
             }
         }
-        for name in self.theme.keys() {
+        // What the browser would refuse only when the answers are posted: the browser's
+        // own check of names and values.
+        #[cfg(target_arch = "wasm32")]
+        if let Ok(probe) = web_sys::Headers::new() {
+            for (name, value) in &self.headers {
+                if let Err(err) = probe.append(name, value) {
+                    return bad(
+                        &format!("headers.{name}"),
+                        format!(
+                            "not a valid request header ({})",
+                            crate::error::describe(&err)
+                        ),
+                    );
+                }
+            }
+        }
+        for (name, value) in &self.theme {
             if theme::property(name).is_none() {
                 return bad(
                     &format!("theme.{name}"),
@@ -238,6 +254,13 @@ impl Config {
                     ),
                 );
             }
+            // Only a browser can tell which CSS values it takes.
+            #[cfg(target_arch = "wasm32")]
+            if let Err(message) = theme::check(name, value) {
+                return bad(&format!("theme.{name}"), message);
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            let _ = value;
         }
         Ok(())
     }

@@ -195,6 +195,22 @@ async fn run(id: u32, mut config: Config, callbacks: Rc<Callbacks>) -> BootResul
         release(id);
         return Ok(());
     }
+    if let Some(named) = config
+        .context
+        .relationship
+        .as_deref()
+        .filter(|id| !survey.has_type(id))
+    {
+        let mut message = format!(
+            "context.relationship `{named}` is not a relationship type of the survey (known:"
+        );
+        for known in survey.relationship_types() {
+            message.push(' ');
+            message.push_str(&known.id);
+        }
+        message.push_str("); it is found out as if none were given");
+        console::warn(&message);
+    }
     let order = config.context.order.id.clone();
     let verdict = frequency::check(&survey.id, config.rules(), order.as_deref());
     // An unfinished run for this order is shown again, to be finished, unless the customer
@@ -222,6 +238,13 @@ async fn run(id: u32, mut config: Config, callbacks: Rc<Callbacks>) -> BootResul
             console::warn(
                 "an inline survey needs a `target` element; showing a slide-in card instead",
             );
+            Mode::SlideIn
+        }
+        (Mode::Inline, Some(element)) if !holds_content(element) => {
+            console::warn(&format!(
+                "target `{}` cannot show a survey inside it (an <input>, <img>, <svg>, <table>, …); showing a slide-in card instead",
+                config.target().unwrap_or_default(),
+            ));
             Mode::SlideIn
         }
         (mode, _) => mode,
@@ -334,6 +357,16 @@ fn find(document: &Document, selector: &str) -> Option<Element> {
             None
         }
     }
+}
+
+/// Whether `element` lays out an element appended to it: not a void (`<input>`, `<img>`),
+/// replaced (`<video>`, `<iframe>`) or form element, a table's inner structure, or SVG or
+/// MathML. A survey inside `<svg>` or `<input>` would be shown to no one.
+fn holds_content(element: &Element) -> bool {
+    const CANNOT: &str = "input,img,br,hr,wbr,area,embed,source,track,textarea,select,option,\
+        iframe,canvas,video,audio,object,picture,script,template,table,thead,tbody,tfoot,tr,\
+        colgroup,svg,svg *,math,math *";
+    !element.matches(CANNOT).unwrap_or(false)
 }
 
 /// The widget's host element: `<div data-rapport-survey="{id}" data-rapport-mode="{mode}">`

@@ -27,6 +27,36 @@ pub const PROPERTIES: [&str; 14] = [
     "backdrop",
 ];
 
+/// The CSS property whose values a theme name takes: `radius` takes what `border-radius`
+/// does, `font` what `font-family` does, the colours what `color` does.
+fn kind(name: &str) -> &'static str {
+    match name {
+        "radius" => "border-radius",
+        "font" => "font-family",
+        "font-size" => "font-size",
+        "max-width" => "max-width",
+        "backdrop" => "background",
+        _ => "color",
+    }
+}
+
+/// Whether the browser takes `value` for theme name `name`; `Err` names what it takes
+/// instead (`a value for border-radius`). A value the browser refuses would leave the
+/// widget with its default silently (`4` without a unit, `red; background: …`).
+///
+/// # Errors
+/// The kind of value the property needs.
+pub fn check(name: &str, value: &str) -> Result<(), String> {
+    let kind = kind(name);
+    if web_sys::css::supports_with_value(kind, value).unwrap_or(true) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{value}` is not a value this browser takes for `{kind}`"
+        ))
+    }
+}
+
 /// The custom property for a theme name (`brand` → `--rapport-brand`); `None` if unknown.
 #[must_use]
 pub fn property(name: &str) -> Option<String> {

@@ -368,6 +368,202 @@ async fn a_required_step_cannot_be_passed_without_an_answer() {
     host.remove();
 }
 
+/// A survey of one required step of each kind that takes an answer (but NPS, see
+/// [`NPS_SURVEY`]), single choice first.
+const EVERY_KIND_REQUIRED: &str = r#"{
+  "id": "every-kind", "version": 1, "default_locale": "en", "locales": ["en"],
+  "steps": [
+    {"id": "single", "kind": "single_choice", "required": true, "title": {"en": "One?"},
+     "options": [{"id": "a", "label": {"en": "A"}}, {"id": "b", "label": {"en": "B"}}, {"id": "c", "label": {"en": "C"}}]},
+    {"id": "csat", "kind": "csat", "required": true, "title": {"en": "Satisfied?"}},
+    {"id": "ces", "kind": "ces", "required": true, "title": {"en": "Easy?"}},
+    {"id": "multi", "kind": "multi_choice", "required": true, "title": {"en": "Several?"},
+     "options": [{"id": "x", "label": {"en": "X"}}, {"id": "y", "label": {"en": "Y"}}]},
+    {"id": "text", "kind": "text", "required": true, "max_length": 50, "title": {"en": "Say?"}},
+    {"id": "consent", "kind": "consent", "required": true, "title": {"en": "Agree?"}}
+  ]
+}"#;
+
+/// Presses Continue on a step left empty and waits for the hint.
+async fn refused(root: &web_sys::ShadowRoot) {
+    let before = find_all(root, "[role=alert]").len();
+    click(&find(root, ".button-primary"));
+    wait_for("the hint", || find_all(root, "[role=alert]").len() > before).await;
+}
+
+/// Waits for the answer's render (the hint gone), then checks that focus is still on
+/// `control`: the element the customer was on, updated in place, not a copy put in its place.
+async fn keeps_focus(root: &web_sys::ShadowRoot, control: &web_sys::Element, what: &str) {
+    wait_for("the answer to clear the hint", || {
+        find_all(root, "[role=alert]").is_empty()
+    })
+    .await;
+    let active = root.active_element();
+    assert!(
+        active.is_some(),
+        "{what}: focus fell out of the widget (to the page's body)"
+    );
+    assert_eq!(active.as_ref(), Some(control), "{what}: focus moved");
+    assert!(control.is_connected(), "{what}: the control was replaced");
+}
+
+/// Focuses `element`, as Tab or Shift+Tab onto it does.
+fn focus(element: &web_sys::Element) {
+    match element.dyn_ref::<web_sys::HtmlElement>() {
+        Some(element) => {
+            let _ = element.focus();
+        }
+        None => panic!("not an HTML element"),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn after_the_hint_the_arrow_keys_keep_focus_on_the_scale() {
+    let (host, root, _) = show_nps("hint-scale").await;
+    refused(&root).await;
+    // Refused again: the hint is a new alert, announced again; the group is described by it.
+    let first = find(&root, "[role=alert]");
+    click(&find(&root, ".button-primary"));
+    wait_for("the hint again", || {
+        find_all(&root, "[role=alert]").first() != Some(&first)
+    })
+    .await;
+    assert_eq!(find_all(&root, "[role=alert]").len(), 1);
+    assert!(!first.is_connected());
+    assert_eq!(
+        find(&root, "[role=radiogroup]")
+            .get_attribute("aria-describedby")
+            .as_deref(),
+        Some("rapport-hint")
+    );
+    let values = find_all(&root, "[role=radiogroup] [role=radio]");
+    focus(&values[0]);
+    press(&values[0], "ArrowRight");
+    wait_for("the value picked", || checked_values(&root) == ["1"]).await;
+    keeps_focus(&root, &values[1], "ArrowRight on the scale").await;
+    let active = root.active_element();
+    let checked = find(&root, "[role=radio][aria-checked=true]");
+    assert_eq!(
+        active.as_ref(),
+        Some(&checked),
+        "focus is on the value picked"
+    );
+    assert_eq!(checked.tag_name(), "BUTTON");
+    assert_eq!(checked.get_attribute("tabindex").as_deref(), Some("0"));
+    let group = find(&root, "[role=radiogroup]");
+    assert!(!group.has_attribute("aria-invalid"));
+    assert!(!group
+        .get_attribute("aria-describedby")
+        .unwrap_or_default()
+        .contains("rapport-hint"));
+    host.remove();
+}
+
+/// The survey of [`EVERY_KIND_REQUIRED`] mounted into a new host `id`, once shown.
+async fn show_every_kind(id: &str) -> (web_sys::Element, web_sys::ShadowRoot) {
+    let host = new_element(id);
+    let (options, _) = collecting_options("{}");
+    if let Err(err) = mount(&host, survey(EVERY_KIND_REQUIRED), options) {
+        panic!("mount: {err}");
+    }
+    let root = rendered(&host).await;
+    (host, root)
+}
+
+/// What the browser does on ArrowDown in a group of radio buttons (a synthetic key press
+/// has no default action): focus and check the next one, and tell the page it changed.
+fn arrow_down_onto(radio: &web_sys::Element) {
+    focus(radio);
+    radio
+        .unchecked_ref::<web_sys::HtmlInputElement>()
+        .set_checked(true);
+    change(radio);
+}
+
+fn change(element: &web_sys::Element) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("change", &init)
+        .unwrap_or_else(|err| panic!("{err:?}"));
+    let _ = element.dispatch_event(&event);
+}
+
+#[wasm_bindgen_test]
+async fn after_the_hint_the_arrow_keys_keep_focus_on_the_radio_buttons() {
+    let (host, root) = show_every_kind("hint-radios").await;
+    refused(&root).await;
+    let fieldset = find(&root, "fieldset");
+    assert_eq!(
+        fieldset.get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
+    let radios = find_all(&root, "input[type=radio]");
+    assert_eq!(radios.len(), 3);
+    focus(&radios[0]);
+    press(&radios[0], "ArrowDown");
+    arrow_down_onto(&radios[1]);
+    keeps_focus(&root, &radios[1], "ArrowDown on the radio buttons").await;
+    let active = root.active_element();
+    let checked = find(&root, "input[type=radio]:checked");
+    assert_eq!(
+        active.as_ref(),
+        Some(&checked),
+        "focus is on the option picked"
+    );
+    assert_eq!(checked.tag_name(), "INPUT");
+    assert_eq!(checked.get_attribute("value").as_deref(), Some("b"));
+    assert!(!fieldset.has_attribute("aria-invalid"));
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn after_the_hint_every_kind_of_answer_keeps_focus() {
+    let (host, root) = show_every_kind("hint-every-kind").await;
+    click(&find_all(&root, "input[type=radio]")[0]);
+    sleep(20).await;
+    click(&find(&root, ".button-primary"));
+
+    for (title, key) in [("Satisfied?", "End"), ("Easy?", "ArrowRight")] {
+        shows(&root, title).await;
+        refused(&root).await;
+        let values = find_all(&root, "[role=radio]");
+        focus(&values[0]);
+        press(&values[0], key);
+        let to = if key == "End" { values.len() - 1 } else { 1 };
+        keeps_focus(&root, &values[to], &format!("{key} on {title}")).await;
+        click(&find(&root, ".button-primary"));
+    }
+
+    shows(&root, "Several?").await;
+    refused(&root).await;
+    let boxes = find_all(&root, "input[type=checkbox]");
+    focus(&boxes[1]);
+    click(&boxes[1]);
+    keeps_focus(&root, &boxes[1], "ticking a checkbox").await;
+    click(&find(&root, ".button-primary"));
+
+    shows(&root, "Say?").await;
+    refused(&root).await;
+    let textarea = find(&root, "textarea");
+    focus(&textarea);
+    textarea
+        .unchecked_ref::<web_sys::HtmlTextAreaElement>()
+        .set_value("O");
+    let input = web_sys::Event::new("input").unwrap_or_else(|err| panic!("{err:?}"));
+    let _ = textarea.dispatch_event(&input);
+    keeps_focus(&root, &textarea, "typing into the text field").await;
+    click(&find(&root, ".button-primary"));
+
+    shows(&root, "Agree?").await;
+    refused(&root).await;
+    let consent = find(&root, "input[type=checkbox]");
+    focus(&consent);
+    click(&consent);
+    keeps_focus(&root, &consent, "ticking the consent box").await;
+
+    host.remove();
+}
+
 #[wasm_bindgen_test]
 async fn an_invalid_survey_shows_nothing_and_logs_every_problem() {
     let target = new_element("invalid-target");

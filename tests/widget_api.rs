@@ -511,6 +511,112 @@ async fn an_inline_survey_without_its_target_becomes_a_slide_in() {
     api::close();
 }
 
+#[wasm_bindgen_test]
+async fn an_inline_target_that_cannot_show_content_gives_a_slide_in() {
+    clear_storage();
+    let input = match document().create_element("input") {
+        Ok(input) => input,
+        Err(err) => panic!("create_element: {err:?}"),
+    };
+    input.set_id("not-a-box");
+    if let Some(body) = document().body() {
+        let _ = body.append_child(&input);
+    }
+    let warnings = ConsoleErrors::capture_level("warn");
+    api::show(options(
+        &nps_options(r##""mode": "inline", "target": "#not-a-box""##),
+        &[],
+    ));
+    let host = shown_host().await;
+    let messages = warnings.messages();
+    drop(warnings);
+    assert_eq!(
+        host.get_attribute("data-rapport-mode").as_deref(),
+        Some("slide_in")
+    );
+    assert!(
+        !input.contains(Some(&host)),
+        "the survey went into the <input>"
+    );
+    assert_eq!(
+        messages,
+        ["[rapport] target `#not-a-box` cannot show a survey inside it (an <input>, <img>, <svg>, <table>, …); showing a slide-in card instead"]
+    );
+    api::close();
+    input.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_theme_value_or_header_the_browser_refuses_is_a_configuration_error() {
+    clear_storage();
+    for (option, expected) in [
+        (
+            r#""headers": {"Bad Header": "x"}"#,
+            "headers.Bad Header: not a valid request header (TypeError: Failed to execute 'append' on 'Headers': Invalid name)",
+        ),
+        (
+            r#""headers": {"X-Shop": "a\nb"}"#,
+            "headers.X-Shop: not a valid request header (TypeError: Failed to execute 'append' on 'Headers': Invalid value)",
+        ),
+        (
+            r#""theme": {"radius": "4"}"#,
+            "theme.radius: `4` is not a value this browser takes for `border-radius`",
+        ),
+        (
+            r#""theme": {"brand": "notacolour; background: red"}"#,
+            "theme.brand: `notacolour; background: red` is not a value this browser takes for `color`",
+        ),
+    ] {
+        let errors = ConsoleErrors::capture();
+        let on_error = Recorder::new();
+        api::show(options(
+            &nps_options(option),
+            &[("onError", &on_error)],
+        ));
+        let calls = calls(&on_error, 1).await;
+        let messages = errors.messages();
+        drop(errors);
+        assert_eq!(
+            messages,
+            [format!("[rapport] the configuration is not valid: {expected}")]
+        );
+        assert_eq!(get(&calls[0], "code").as_string().as_deref(), Some("config"));
+        assert!(page_host().is_none());
+    }
+    // Values the browser takes, including a shop's own custom property, pass.
+    api::show(options(
+        &nps_options(
+            r#""headers": {"Authorization": "Bearer a.b", "X-Shop": "kaffeewerk"}, "theme": {"radius": "4px", "brand": "var(--shop-brand, #123)", "font": "Georgia, serif", "backdrop": "rgb(0 0 0 / 0.3)"}"#,
+        ),
+        &[],
+    ));
+    let host = shown_host().await;
+    api::close();
+    gone(&host).await;
+}
+
+#[wasm_bindgen_test]
+async fn an_unknown_explicit_relationship_type_is_named_in_a_warning() {
+    clear_storage();
+    let warnings = ConsoleErrors::capture_level("warn");
+    api::show(options(
+        &nps_options(r#""context": {"relationship": "bestfriends"}"#),
+        &[],
+    ));
+    let host = shown_host().await;
+    let messages = warnings.messages();
+    drop(warnings);
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].starts_with(
+            "[rapport] context.relationship `bestfriends` is not a relationship type of the survey"
+        ) && messages[0].contains("best_friends"),
+        "{messages:?}"
+    );
+    api::close();
+    gone(&host).await;
+}
+
 /// A move's new state is saved for resuming in the click's own task, though the step changes
 /// a task later: a customer who leaves right after Continue comes back to the next step.
 #[wasm_bindgen_test]

@@ -4,6 +4,7 @@
 // Playwright's CSS locators pierce open shadow roots, so `page.locator('.heading')` finds the
 // widget's heading inside its shadow root.
 
+import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +59,17 @@ export async function open(browser, url, { viewport = DESKTOP, colorScheme = 'li
 /** The `[rapport]` messages the page logged at `type` (`error`, `warning`, `info`). */
 export function rapportLogs(page, type) {
   return page.logs.filter((log) => log.type === type && log.text.startsWith('[rapport]')).map((log) => log.text);
+}
+
+/** Waits until the page has logged at least `count` `[rapport]` messages of `type` (at most `timeout` ms), and returns them all. */
+export async function logsOf(page, type, count, { timeout = 10_000 } = {}) {
+  const end = Date.now() + timeout;
+  while (rapportLogs(page, type).length < count && Date.now() < end) {
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  const logs = rapportLogs(page, type);
+  assert.ok(logs.length >= count, `${count} ${type} messages expected, got ${JSON.stringify(logs)}`);
+  return logs;
 }
 
 /** Waits until the widget shows a step or the ending, and returns its id (`ending` for it). */

@@ -6,6 +6,7 @@
 // Each test describes the page it wants with `server.page({...})` and gets its URL:
 //   embed: 'tag'   → <script src="/rapport.js" data-…> from `attributes`
 //   embed: 'after-load' → the same tag, inserted by a script after the page's load event
+//   embed: 'html'  → `html` as it is (e.g. two script tags)
 //          'queue' → an external setup script that does `window.rapport = window.rapport || []`
 //                    and `rapport.push(['show', options])`, with callbacks that record into
 //                    `window.__rapport` (steps, submits, errors, closes)
@@ -164,6 +165,8 @@ export async function startServer() {
         embed = `<script src="/rapport.js"${attributes} async></script>`;
       } else if (config.embed === 'after-load') {
         embed = `<script src="/pages/${pageMatch[1]}/setup.js"></script>`;
+      } else if (config.embed === 'html') {
+        embed = config.html;
       } else if (config.embed === 'queue') {
         embed = `<script src="/pages/${pageMatch[1]}/setup.js"></script>\n  <script src="/rapport.js" async></script>`;
       } else {

@@ -24,8 +24,9 @@ pub fn navigation(props: &NavigationProps) -> Html {
     let words = props.words;
     let on_back = props.on_msg.reform(|_: MouseEvent| Msg::Back);
     let on_skip = props.on_msg.reform(|_: MouseEvent| Msg::Skip);
+    // Keyed, as each child of the step's form is (see `App`); no step id is capitalised.
     html! {
-        <div class="nav">
+        <div key="Nav" class="nav">
             if props.can_back {
                 <button type="button" class="button button-back" onclick={on_back}>
                     { words.back }

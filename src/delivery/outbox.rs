@@ -690,7 +690,12 @@ fn settle(letter: &Letter, sent: Sent, claim: lock::Claim) {
         // A page being left hears "failed" even while the browser goes on delivering the
         // request (`keepalive`): the letter keeps its lease, and the next page decides.
         Sent::NoAnswer(_) if get(&LEAVING) => return,
-        Sent::NoAnswer(why) => (None, None, why),
+        // The browser says as little for a network error as for a request it blocked.
+        Sent::NoAnswer(why) => (
+            None,
+            None,
+            format!("{why}: offline, the endpoint unreachable, or the request refused by its CORS or the page's Content-Security-Policy (connect-src)"),
+        ),
         Sent::Unsendable(why) => {
             let problem = format!("the request could not be made: {why}");
             reject(letter, None, &problem);
