@@ -264,6 +264,8 @@ impl SitesFile {
 const PLACEHOLDER_SECRET: &str = "replace-with-a-long-random-string";
 
 /// Checks a `--public-origin` value: `http(s)://host[:port]`, no path, no `*`, a numeric port.
+/// The scheme's default port is dropped (`https://x:443` → `https://x`), as browsers leave
+/// it out of the `Origin` they send.
 ///
 /// # Errors
 /// [`ConfigError::PublicOrigin`] otherwise.
@@ -280,7 +282,12 @@ pub fn public_origin(value: &str) -> Result<String, ConfigError> {
         })
         .is_none_or(|port| !port.is_empty() && port.parse::<u16>().is_ok());
     if value != "*" && is_origin(value) && port_ok {
-        Ok(value.to_owned())
+        let default_port = if value.starts_with("https://") {
+            ":443"
+        } else {
+            ":80"
+        };
+        Ok(value.strip_suffix(default_port).unwrap_or(value).to_owned())
     } else {
         Err(ConfigError::PublicOrigin(value.to_owned()))
     }
@@ -363,6 +370,17 @@ mod tests {
             "http://[::1]:8080",
         ] {
             assert_eq!(public_origin(good).ok().as_deref(), Some(good));
+        }
+        // The Origin a browser sends has no default port.
+        for (given, origin) in [
+            ("https://collector.example:443", "https://collector.example"),
+            ("http://collector.example:80", "http://collector.example"),
+            (
+                "https://collector.example:80",
+                "https://collector.example:80",
+            ),
+        ] {
+            assert_eq!(public_origin(given).ok().as_deref(), Some(origin));
         }
         for bad in [
             "collector.example",

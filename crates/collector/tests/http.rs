@@ -828,6 +828,7 @@ fn signed_query(expires: i64) -> String {
 #[tokio::test]
 async fn the_hosted_page_runs_the_widget_with_the_signed_context() {
     let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("rapport.js"), b"/* the loader */").unwrap();
     let app = serving(dist.path()).await;
     let later = time::OffsetDateTime::now_utc().unix_timestamp() + 3600;
     let query = signed_query(later);
@@ -890,6 +891,7 @@ async fn the_hosted_page_runs_the_widget_with_the_signed_context() {
 #[tokio::test]
 async fn tracking_parameters_an_email_tool_appends_after_sig_are_ignored() {
     let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("rapport.js"), b"/* the loader */").unwrap();
     let app = serving(dist.path()).await;
     let later = time::OffsetDateTime::now_utc().unix_timestamp() + 3600;
     let tracked = format!(
@@ -979,7 +981,20 @@ async fn without_dist_the_hosted_page_says_so_instead_of_a_blank_page() {
         html.contains("this collector was started without --dist"),
         "{html}"
     );
-    assert!(!html.contains("rapport.js"), "{html}");
+    assert!(!html.contains("<script"), "{html}");
+    // A --dist folder without the widget (not built yet) is no better.
+    let dist = tempfile::tempdir().unwrap();
+    let built = serving(dist.path()).await;
+    let (status, _, body) = built
+        .send(
+            Request::get(format!("/s/post-purchase?{}", signed_query(later)))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("its folder has no rapport.js"), "{html}");
     // A survey without a hosted page is still not found.
     let (status, _, _) = app
         .send(

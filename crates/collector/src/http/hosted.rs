@@ -27,14 +27,20 @@ pub async fn hosted_page(
             "There is no survey at this address. Please use the link from your order email.",
         );
     };
-    if state.settings().dist.is_none() {
+    let widget = match &state.settings().dist {
+        Some(dist) => tokio::fs::metadata(dist.join("rapport.js"))
+            .await
+            .is_ok_and(|file| file.is_file()),
+        None => false,
+    };
+    if !widget {
         // The page loads `/rapport.js` from `--dist`; without it the customer would see a
         // blank page.
-        tracing::warn!(survey = %survey_id, "hosted page asked for, but the collector was started without --dist, which serves the widget; answered 503");
+        tracing::warn!(survey = %survey_id, "hosted page asked for, but the collector was started without --dist, or its folder has no rapport.js (build it with `cargo xtask dist`); answered 503");
         return problem_page(
             StatusCode::SERVICE_UNAVAILABLE,
             "Please try again later",
-            "The survey cannot be shown right now. Please try again later. (For the shop: this collector was started without --dist, the folder with the survey widget.)",
+            "The survey cannot be shown right now. Please try again later. (For the shop: this collector was started without --dist, or its folder has no rapport.js: the survey widget.)",
         );
     }
     match state.latest_survey(&survey_id).await {
