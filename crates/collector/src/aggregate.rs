@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use indexmap::IndexMap;
 use rapport_survey::{AnswerValue, NpsCategory, Response, StepKind, Survey};
 use serde::Serialize;
 
@@ -16,12 +17,14 @@ pub struct Results {
     pub version: i64,
     /// Every response.
     pub total: Summary,
-    /// By relationship type id (every type of the survey's taxonomy, even without responses).
-    pub by_relationship: BTreeMap<String, Summary>,
-    /// By price band id (`none` when the order had no band).
-    pub by_price_band: BTreeMap<String, Summary>,
-    /// By `first` / `repeat` purchase (`unknown` when the shop did not say).
-    pub by_purchase: BTreeMap<String, Summary>,
+    /// By relationship type id: every type of the survey's taxonomy, in its order, even
+    /// without responses.
+    pub by_relationship: IndexMap<String, Summary>,
+    /// By price band id: every band of the survey, in its order, even without responses;
+    /// then `none` when an order had no band.
+    pub by_price_band: IndexMap<String, Summary>,
+    /// By `first` / `repeat` purchase (both always), then `unknown` when the shop did not say.
+    pub by_purchase: IndexMap<String, Summary>,
 }
 
 /// Figures of a group of responses.
@@ -39,8 +42,8 @@ pub struct Summary {
     pub csat: Csat,
     /// Effort (1–7).
     pub ces: Ces,
-    /// Every question by step id.
-    pub questions: BTreeMap<String, Question>,
+    /// Every question by step id, in the survey's order.
+    pub questions: IndexMap<String, Question>,
 }
 
 /// NPS figures.
@@ -86,8 +89,8 @@ pub struct Question {
     /// Responses answering it.
     pub answered: u64,
     /// Count per value (scale value, option id, type id, `true`/`false`); every possible value
-    /// is listed. Empty for free text.
-    pub distribution: BTreeMap<String, u64>,
+    /// is listed, in order (0…10, the options as defined). Empty for free text.
+    pub distribution: IndexMap<String, u64>,
     /// Free-text answers (text steps only), as data — never rendered as HTML here.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub texts: Vec<TextAnswer>,
@@ -180,8 +183,15 @@ impl Aggregator {
                 version: survey.version,
                 total: empty.clone(),
                 by_relationship,
-                by_price_band: BTreeMap::new(),
-                by_purchase: BTreeMap::new(),
+                by_price_band: survey
+                    .price_bands
+                    .iter()
+                    .map(|band| (band.id.clone(), empty.clone()))
+                    .collect(),
+                by_purchase: ["first", "repeat"]
+                    .into_iter()
+                    .map(|purchase| (purchase.to_owned(), empty.clone()))
+                    .collect(),
             },
             sums: BTreeMap::new(),
             empty,

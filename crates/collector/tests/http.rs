@@ -732,7 +732,54 @@ async fn results_split_by_relationship_price_band_and_purchase() {
         "Fast delivery, thank you"
     );
     assert_eq!(body["by_price_band"]["high"]["count"], 4);
+    assert_eq!(body["by_price_band"]["low"]["count"], 0);
     assert_eq!(body["by_purchase"]["first"]["count"], 4);
+    assert_eq!(body["by_purchase"]["repeat"]["count"], 0);
+    // In the survey's order, as a researcher reads them: 0…10, the bands, the steps.
+    #[derive(serde::Deserialize)]
+    struct Ordered {
+        by_price_band: indexmap::IndexMap<String, serde::de::IgnoredAny>,
+        by_purchase: indexmap::IndexMap<String, serde::de::IgnoredAny>,
+        total: OrderedSummary,
+    }
+    #[derive(serde::Deserialize)]
+    struct OrderedSummary {
+        questions: indexmap::IndexMap<String, OrderedQuestion>,
+    }
+    #[derive(serde::Deserialize)]
+    struct OrderedQuestion {
+        distribution: indexmap::IndexMap<String, u64>,
+    }
+    let (_, _, raw) = app
+        .send(researcher_get(
+            "/v1/surveys/post-purchase/versions/1/results",
+        ))
+        .await;
+    let ordered: Ordered = serde_json::from_slice(&raw).unwrap();
+    let keys = |map: &indexmap::IndexMap<String, serde::de::IgnoredAny>| {
+        map.keys().cloned().collect::<Vec<_>>()
+    };
+    assert_eq!(keys(&ordered.by_price_band), ["low", "mid", "high"]);
+    assert_eq!(keys(&ordered.by_purchase), ["first", "repeat"]);
+    let nps: Vec<&str> = ordered.total.questions["nps"]
+        .distribution
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        nps,
+        ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]
+    );
+    let steps: Vec<&String> = ordered.total.questions.keys().collect();
+    // (Reassurance steps ask nothing.)
+    let defined: Vec<&String> = survey
+        .steps
+        .iter()
+        .map(|step| &step.id)
+        .filter(|id| ordered.total.questions.contains_key(*id))
+        .collect();
+    assert_eq!(steps.len(), 14);
+    assert_eq!(steps, defined);
     assert_eq!(
         body["total"]["questions"]["screener"]["distribution"]["just_buying"],
         2
