@@ -154,7 +154,13 @@ fn verified(state: &AppState, response: &Response, query: Option<&str>) -> bool 
         now,
         signing::ANSWER_GRACE_SECS,
     ) {
-        Ok(signed) => signed.matches(response),
+        Ok(signed) => {
+            let matches = signed.matches(response);
+            if !matches {
+                tracing::info!(response_id = %response.response_id, "response from a valid survey link with another context than the signed one; stored as unverified");
+            }
+            matches
+        }
         Err(err) => {
             tracing::info!(error = %err, response_id = %response.response_id, "response from an invalid survey link; stored as unverified");
             false
