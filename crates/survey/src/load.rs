@@ -65,6 +65,30 @@ pub fn read_value(mut value: Value) -> Result<Survey, Vec<Problem>> {
             endings = Some(each("endings", std::mem::take(items), &mut problems));
         }
     }
+    // An unknown field of the definition itself is reported and left out, so that the rest
+    // can still be read and checked (in serde's words, as for the fields of a step).
+    if let Value::Object(map) = &mut value {
+        if map.keys().any(|key| !FIELDS.contains(&key.as_str())) {
+            // Rebuilt by insertion: `BTreeMap::remove` and `collect` each bring their own
+            // B-tree code into the widget (kilobytes).
+            let mut kept = serde_json::Map::new();
+            for (key, item) in std::mem::take(map) {
+                if FIELDS.contains(&key.as_str()) {
+                    kept.insert(key, item);
+                } else {
+                    problems.push(Problem::new(
+                        format!("$.{key}"),
+                        ProblemCode::Structure,
+                        format!(
+                            "unknown field `{key}`, expected one of `{}`",
+                            FIELDS.join("`, `")
+                        ),
+                    ));
+                }
+            }
+            *map = kept;
+        }
+    }
     let mut survey: Survey = match from_value_at("$", value) {
         Ok(survey) => survey,
         Err(problem) => {
@@ -73,7 +97,11 @@ pub fn read_value(mut value: Value) -> Result<Survey, Vec<Problem>> {
         }
     };
     if !problems.is_empty() {
-        return Err(problems);
+        // What reads no step or ending can be checked all the same; the rest once the
+        // structure is fixed.
+        let mut all = crate::validate::top_level_problems(&survey);
+        all.append(&mut problems);
+        return Err(all);
     }
     if let Some(steps) = steps {
         survey.steps = steps;
@@ -83,6 +111,23 @@ pub fn read_value(mut value: Value) -> Result<Survey, Vec<Problem>> {
     }
     Ok(survey)
 }
+
+/// The fields of a survey definition (of [`Survey`]; a test checks them against the JSON
+/// Schema).
+pub const FIELDS: [&str; 12] = [
+    "$schema",
+    "id",
+    "version",
+    "default_locale",
+    "locales",
+    "title",
+    "relationship",
+    "price_bands",
+    "price_currency",
+    "steps",
+    "endings",
+    "delivery",
+];
 
 /// Reads each item of the list `key`; a broken one becomes a problem at `$.key[i]`.
 fn each<T: DeserializeOwned>(key: &str, items: Vec<Value>, problems: &mut Vec<Problem>) -> Vec<T> {

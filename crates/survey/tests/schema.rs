@@ -132,3 +132,18 @@ fn a_response_matches_the_response_schema() {
     assert_eq!(json["purchase"], "first");
     assert_eq!(json["status"], "complete");
 }
+
+#[test]
+fn the_loaders_list_of_definition_fields_is_the_schemas() {
+    // `load` reports an unknown field of the definition itself and reads on without it; its
+    // list of fields must be the definition's.
+    let schema = read_json(&root().join("schema").join("survey.schema.json"));
+    let mut properties: Vec<&str> = schema["properties"]
+        .as_object()
+        .map(|map| map.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    let mut fields = rapport_survey::load::FIELDS.to_vec();
+    properties.sort_unstable();
+    fields.sort_unstable();
+    assert_eq!(fields, properties);
+}

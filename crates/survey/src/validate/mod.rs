@@ -80,6 +80,19 @@ pub fn validate(survey: Survey) -> Result<ValidSurvey, Vec<Problem>> {
     }
 }
 
+/// The problems of a definition's own fields (id, version, locales, title, relationship
+/// taxonomy and rules, price bands), which read no step or ending: what can still be checked
+/// while a step or ending is too broken to read (see [`crate::read_value`]).
+#[must_use]
+pub fn top_level_problems(survey: &Survey) -> Vec<Problem> {
+    let mut checker = Checker {
+        survey,
+        problems: Vec::new(),
+    };
+    checker.top_level();
+    checker.problems
+}
+
 const MAX_ID: usize = 64;
 const MAX_TEXT_LIMIT: u32 = 10_000;
 
@@ -93,7 +106,10 @@ impl Checker<'_> {
         self.problems.push(Problem::new(path, code, message));
     }
 
-    fn run(&mut self) -> Compiled {
+    /// The checks of the definition's own fields, which read no step or ending: its id,
+    /// version, locales, title, relationship taxonomy and rules, and price bands.
+    #[inline(never)]
+    fn top_level(&mut self) -> Vec<Option<Expr>> {
         let s = self.survey;
         self.id("$.id", &s.id, "survey id");
         if s.version < 1 {
@@ -113,6 +129,12 @@ impl Checker<'_> {
         let rules = self.relationship();
         self.price_bands();
         self.price_currency();
+        rules
+    }
+
+    fn run(&mut self) -> Compiled {
+        let s = self.survey;
+        let rules = self.top_level();
         let mut compiled = Compiled {
             rules,
             ..Compiled::default()
