@@ -244,7 +244,7 @@ pub fn attach(
         .map_err(|err| MountError::Root(describe(&err)))?;
 
     let Options {
-        context,
+        mut context,
         locale: wanted,
         endpoint,
         headers,
@@ -261,6 +261,8 @@ pub fn attach(
         .chain(context.locale.as_deref())
         .chain(page.iter().map(String::as_str));
     let locale = locale::negotiate(wishes, &survey.locales, &survey.default_locale);
+    // The `locale` condition reads the locale shown (the payload's context stays the shop's).
+    context.shown_locale = Some(locale.clone());
     let (survey, context) = (Rc::new(survey), Rc::new(context));
     let delivery = Courier::new(
         survey.clone(),

@@ -759,3 +759,32 @@ async fn showing_and_removing_the_survey_again_and_again_frees_what_it_used() {
         "the wasm memory grew by {grown} B over {ROUNDS} rounds, more than {KEPT_PER_ROUND} B a round"
     );
 }
+
+/// A survey with a step only for German: `locale == de`.
+const GERMAN_STEP: &str = r#"{
+  "id": "lang", "version": 1, "default_locale": "en", "locales": ["en", "de"],
+  "steps": [
+    {"id": "german", "kind": "csat", "when": "locale == de",
+     "title": {"en": "German only", "de": "Nur auf Deutsch"}},
+    {"id": "nps", "kind": "nps", "title": {"en": "Recommend us?", "de": "Empfehlen Sie uns?"}}
+  ]
+}"#;
+
+#[wasm_bindgen_test]
+async fn the_locale_condition_reads_the_locale_the_survey_is_shown_in() {
+    // The shop passes no locale in the context; the survey is shown in German (the option
+    // here; the page's language alike) and English.
+    for (locale, first) in [("de", "Nur auf Deutsch"), ("en", "Recommend us?")] {
+        let host = new_element(&format!("lang-{locale}"));
+        let (options, responses) = collecting_options("{}");
+        let widget = match mount(&host, survey(GERMAN_STEP), options.with_locale(locale)) {
+            Ok(widget) => widget,
+            Err(err) => panic!("mount: {err}"),
+        };
+        let root = rendered(&host).await;
+        assert_eq!(text(&root, "h2"), first, "shown in {locale}");
+        assert!(responses.borrow().is_empty());
+        widget.unmount();
+        host.remove();
+    }
+}

@@ -38,6 +38,12 @@ pub struct Context {
     /// Free attributes for researcher rules, readable as `extra.<name>`.
     #[serde(default, skip_serializing_if = "SmallMap::is_empty")]
     pub extra: SmallMap<String, ExtraValue>,
+    /// The locale the survey is shown in, once chosen (the widget sets it; a response is
+    /// checked with its `locale`): what the `locale` condition reads, before `locale`. Not
+    /// part of the context a shop passes or a payload carries.
+    #[serde(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub shown_locale: Option<String>,
 }
 
 /// The order just placed.

@@ -389,11 +389,33 @@ impl ValidSurvey {
                         _ => Recalled::Number(n),
                     }))
                 }
-                crate::condition::Value::Text(s) => Some(s.to_owned()),
+                crate::condition::Value::Text(s) => Some(self.label(&field, s, locale)),
                 crate::condition::Value::Bool(b) => Some(b.to_string()),
-                crate::condition::Value::List(items) => Some(items.join(", ")),
+                crate::condition::Value::List(items) => Some(
+                    items
+                        .iter()
+                        .map(|item| self.label(&field, item, locale))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
             }
         })
+    }
+
+    /// What a placeholder shows for `value` of `field`: a choice's option by its label in
+    /// `locale` (what the customer picked, in their words), anything else as it is.
+    fn label(&self, field: &Field, value: &str, locale: &str) -> String {
+        let Field::Answer(step) = field else {
+            return value.to_owned();
+        };
+        self.steps
+            .iter()
+            .find(|s| &s.id == step)
+            .and_then(|step| step.options.iter().find(|option| option.id == value))
+            .map_or_else(
+                || value.to_owned(),
+                |option| option.label.get(locale, &self.default_locale).to_owned(),
+            )
     }
 }
 

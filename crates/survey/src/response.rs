@@ -263,7 +263,12 @@ impl ValidSurvey {
                 "locale must be a locale code such as `de`".into(),
             );
         }
-        let ctx = &response.context;
+        // The conditions as the widget evaluated them: `locale` is the one shown.
+        let shown = Context {
+            shown_locale: Some(response.locale.clone()),
+            ..response.context.clone()
+        };
+        let ctx = &shown;
         let visible = self.visible_steps(ctx, &response.answers);
         for (id, answer) in &response.answers {
             let path = format!("$.answers.{id}");

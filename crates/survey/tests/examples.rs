@@ -322,3 +322,42 @@ fn a_custom_taxonomy_works_the_same() {
         Some("form")
     );
 }
+
+#[test]
+fn a_text_recalls_a_picked_option_by_its_label_in_the_customers_language() {
+    let survey = rapport_survey::load(
+        r#"{
+          "id": "recall", "version": 1, "default_locale": "en", "locales": ["en", "de"],
+          "steps": [
+            {"id": "reason", "kind": "single_choice", "title": {"en": "Why?", "de": "Warum?"},
+             "options": [{"id": "fast", "label": {"en": "Fast delivery", "de": "Schnelle Lieferung"}},
+                         {"id": "price", "label": {"en": "The price", "de": "Der Preis"}}]},
+            {"id": "extras", "kind": "multi_choice", "title": {"en": "What else?", "de": "Was noch?"},
+             "options": [{"id": "wrap", "label": {"en": "Gift wrap", "de": "Geschenkpapier"}},
+                         {"id": "card", "label": {"en": "A card", "de": "Eine Karte"}}]}
+          ],
+          "endings": [{"title": {"en": "Thanks: {answers.reason}, {answers.extras}",
+                                 "de": "Danke: {answers.reason}, {answers.extras}"}}]
+        }"#,
+    )
+    .unwrap_or_else(|p| panic!("{p:?}"));
+    let ctx = Context::default();
+    let (_, state) = walk(&survey, &ctx, |id, _| match id {
+        "reason" => Some(AnswerValue::SingleChoice("fast".into())),
+        _ => Some(AnswerValue::MultiChoice(vec!["wrap".into(), "card".into()])),
+    });
+    let ending = survey.ending(&ctx, &state).map(|e| e.title.clone());
+    let said = |locale| {
+        ending
+            .as_ref()
+            .map(|t| survey.render(&ctx, &state, t, locale))
+    };
+    assert_eq!(
+        said("de").as_deref(),
+        Some("Danke: Schnelle Lieferung, Geschenkpapier, Eine Karte")
+    );
+    assert_eq!(
+        said("en").as_deref(),
+        Some("Thanks: Fast delivery, Gift wrap, A card")
+    );
+}

@@ -122,3 +122,56 @@ fn a_partial_response_may_lack_required_answers() {
     value["scores"].as_object_mut().map(|s| s.remove("csat"));
     assert_eq!(problems(value), Vec::<String>::new());
 }
+
+#[test]
+fn the_locale_condition_reads_the_locale_shown_in_the_widget_and_in_the_check() {
+    let survey = rapport_survey::load(
+        r#"{
+          "id": "lang", "version": 1, "default_locale": "en", "locales": ["en", "de"],
+          "steps": [
+            {"id": "nps", "kind": "nps", "title": {"en": "Recommend?", "de": "Empfehlen?"}},
+            {"id": "german", "kind": "csat", "when": "locale == de",
+             "title": {"en": "German only", "de": "Nur deutsch"}}
+          ]
+        }"#,
+    )
+    .unwrap_or_else(|p| panic!("{p:?}"));
+    // The shop passed no locale; the widget showed the survey in German (from the page).
+    let mut context = rapport_survey::Context::default();
+    assert_eq!(survey.visible_steps(&context, &Default::default()), [0]);
+    context.shown_locale = Some("de".into());
+    assert_eq!(survey.visible_steps(&context, &Default::default()), [0, 1]);
+    // The payload carries the shop's context (no locale) and the locale shown.
+    let payload = json!({
+        "payload_version": 1,
+        "response_id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+        "survey_id": "lang", "survey_version": 1, "status": "complete", "sequence": 1,
+        "relationship": { "type": "just_buying", "source": "default" },
+        "context": {},
+        "answers": {
+            "nps": { "kind": "nps", "value": 9 },
+            "german": { "kind": "csat", "value": 4 }
+        },
+        "scores": { "nps": { "score": 9, "category": "promoter" }, "csat": 4 },
+        "locale": "de",
+        "started_at": "2026-11-25T08:30:00Z", "submitted_at": "2026-11-25T08:31:00Z",
+        "widget_version": "0.1.0"
+    });
+    let response: Response =
+        serde_json::from_value(payload.clone()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(survey.check_response(&response), []);
+    assert_eq!(
+        serde_json::to_value(&response.context).ok(),
+        Some(json!({}))
+    );
+    // Shown in English, the German step's answer is one the customer could not have given.
+    let mut english = payload;
+    english["locale"] = json!("en");
+    let response: Response = serde_json::from_value(english).unwrap_or_else(|e| panic!("{e}"));
+    let paths: Vec<String> = survey
+        .check_response(&response)
+        .into_iter()
+        .map(|p| p.path)
+        .collect();
+    assert!(paths.contains(&"$.answers.german".to_owned()), "{paths:?}");
+}

@@ -62,7 +62,11 @@ impl<'a> Scope<'a> {
                 .mode
                 .map_or(Value::Missing, |mode| Value::Text(mode.id())),
             Field::Channel => text(&ctx.channel),
-            Field::Locale => text(&ctx.locale),
+            Field::Locale => text(if ctx.shown_locale.is_some() {
+                &ctx.shown_locale
+            } else {
+                &ctx.locale
+            }),
             Field::Answer(step) => match self.answers.get(step) {
                 None => Value::Missing,
                 Some(AnswerValue::Nps(n) | AnswerValue::Csat(n) | AnswerValue::Ces(n)) => {

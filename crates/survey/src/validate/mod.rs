@@ -339,6 +339,13 @@ impl Checker<'_> {
         for (i, band) in bands.iter().enumerate() {
             let path = format!("$.price_bands[{i}]");
             self.id(&format!("{path}.id"), &band.id, "price band id");
+            if band.id == "none" {
+                self.push(
+                    format!("{path}.id"),
+                    ProblemCode::InvalidId,
+                    "`none` is what results call orders in no band; give this band another id",
+                );
+            }
             if bands[..i].iter().any(|b| b.id == band.id) {
                 self.push(
                     format!("{path}.id"),
