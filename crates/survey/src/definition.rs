@@ -13,8 +13,13 @@ pub struct Survey {
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// Stable survey id: lowercase letters, digits, `-` and `_`.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(regex(pattern = r"^[a-z][a-z0-9_-]{0,63}$"))
+    )]
     pub id: String,
     /// Version number, a positive integer; a published version never changes.
+    #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
     pub version: i64,
     /// The locale used when the customer's locale has no text.
     pub default_locale: String,
@@ -33,8 +38,10 @@ pub struct Survey {
     /// another currency (`order.currency`) is in no band; an order that names no currency is
     /// taken to be in this one. Without it, the bands apply to every order total.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(regex(pattern = r"^[A-Z]{3}$")))]
     pub price_currency: Option<String>,
     /// The steps, in the order they are shown (hidden ones are skipped).
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     pub steps: Vec<Step>,
     /// Thank-you texts; the first whose condition holds is shown at the end.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -80,6 +87,10 @@ impl Default for RelationshipSettings {
 #[serde(deny_unknown_fields)]
 pub struct RelationshipType {
     /// Id used in conditions and results, e.g. `best_friends`.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(regex(pattern = r"^[a-z][a-z0-9_-]{0,63}$"))
+    )]
     pub id: String,
     /// Name for researchers, e.g. "Best friends".
     pub label: Text,
@@ -105,8 +116,13 @@ pub struct TypeRule {
 #[serde(deny_unknown_fields)]
 pub struct PriceBand {
     /// Id used in conditions, e.g. `high`.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(regex(pattern = r"^[a-z][a-z0-9_-]{0,63}$"))
+    )]
     pub id: String,
     /// Lower bound (inclusive) of the order total.
+    #[cfg_attr(feature = "schema", schemars(range(min = 0)))]
     pub from: f64,
 }
 
@@ -171,6 +187,10 @@ impl StepKind {
 #[serde(deny_unknown_fields)]
 pub struct Step {
     /// Unique id, used in conditions as `answers.<id>` and in the response.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(regex(pattern = r"^[a-z][a-z0-9_-]{0,63}$"))
+    )]
     pub id: String,
     /// What the step shows and asks.
     pub kind: StepKind,
@@ -202,6 +222,7 @@ pub struct Step {
     pub high_label: Option<Text>,
     /// Text: the maximum number of characters (default 1000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 10000)))]
     pub max_length: Option<u32>,
     /// Text: a hint shown in the empty field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -251,6 +272,10 @@ pub struct HelpLink {
 #[serde(deny_unknown_fields)]
 pub struct ChoiceOption {
     /// Id stored in the answer and used in conditions.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(regex(pattern = r"^[a-z][a-z0-9_-]{0,63}$"))
+    )]
     pub id: String,
     /// The label shown.
     pub label: Text,
