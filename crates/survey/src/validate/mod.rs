@@ -585,6 +585,13 @@ impl Checker<'_> {
                     ),
                 );
             }
+            if value.trim().is_empty() {
+                self.push(
+                    &locale_path,
+                    ProblemCode::MissingTranslation,
+                    format!("the `{locale}` text is empty"),
+                );
+            }
             self.placeholders(&locale_path, value, reader);
         }
     }
