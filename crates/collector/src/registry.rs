@@ -6,10 +6,49 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
 
 use bytes::Bytes;
-use rapport_survey::{Problem, ValidSurvey};
+use rapport_survey::{Problem, ProblemCode, Survey, ValidSurvey};
 use sha2::{Digest, Sha256};
 
 use crate::store::StoredSurvey;
+
+/// Loads a definition to publish: [`rapport_survey::load`], but without its `$schema`.
+///
+/// `$schema` only points the author's editor at the JSON Schema — often by a path relative to
+/// their checkout — and has no effect on the survey. So it is no part of what is published:
+/// not stored, not served (it would show the author's local path), not hashed into the ETag
+/// and not compared, so the same definition with another `$schema`, or none, is the same
+/// version.
+///
+/// # Errors
+/// Every problem, as [`rapport_survey::load`] (a `$schema` that is not a string is one).
+pub fn load_definition(text: &str) -> Result<ValidSurvey, Vec<Problem>> {
+    let mut survey = read_definition(text)?;
+    survey.schema = None;
+    rapport_survey::validate(survey)
+}
+
+/// The definition's structure (as [`rapport_survey::read_value`]), `$schema` still in it.
+fn read_definition(text: &str) -> Result<Survey, Vec<Problem>> {
+    rapport_survey::read_value(rapport_survey::parse(text)?)
+}
+
+/// Whether two stored definitions are the same version's content: equal, or equal but for
+/// `$schema` (rows published before it was left out kept it).
+#[must_use]
+pub fn same_content(stored: &str, published: &str) -> bool {
+    if stored == published {
+        return true;
+    }
+    let without_schema = |text: &str| {
+        let mut value: serde_json::Value = serde_json::from_str(text).ok()?;
+        value.as_object_mut()?.remove("$schema");
+        Some(value)
+    };
+    match (without_schema(stored), without_schema(published)) {
+        (Some(stored), Some(published)) => stored == published,
+        _ => false,
+    }
+}
 
 /// A published, validated survey version.
 #[derive(Debug)]
@@ -25,12 +64,19 @@ pub struct PublishedSurvey {
 }
 
 impl PublishedSurvey {
-    /// Wraps a validated survey, computing its canonical JSON and ETag.
+    /// Wraps a validated survey, computing its canonical JSON and ETag (`$schema` is left out
+    /// of both; see [`load_definition`]).
     ///
     /// # Errors
     /// The survey cannot be serialized (never for a validated survey).
     pub fn new(survey: ValidSurvey, published_at: String) -> Result<Self, serde_json::Error> {
-        let json = serde_json::to_vec(survey.survey())?;
+        let json = if survey.schema.is_some() {
+            let mut definition = survey.survey().clone();
+            definition.schema = None;
+            serde_json::to_vec(&definition)?
+        } else {
+            serde_json::to_vec(survey.survey())?
+        };
         let etag = format!("\"sha256-{}\"", hex::encode(Sha256::digest(&json)));
         Ok(Self {
             survey,
@@ -40,13 +86,20 @@ impl PublishedSurvey {
         })
     }
 
-    /// Validates a stored version.
+    /// Validates a stored version. A row stored with a `$schema` (published before it was left
+    /// out) is served without it, with the ETag of what is served.
     ///
     /// # Errors
     /// Every problem, if the stored definition no longer validates (a newer model version
     /// with stricter rules).
     pub fn from_stored(stored: &StoredSurvey) -> Result<Self, Vec<Problem>> {
-        let survey = rapport_survey::load(&stored.definition)?;
+        let mut definition = read_definition(&stored.definition)?;
+        if definition.schema.take().is_some() {
+            let survey = rapport_survey::validate(definition)?;
+            return Self::new(survey, stored.published_at.clone())
+                .map_err(|err| vec![Problem::new("$", ProblemCode::Structure, err.to_string())]);
+        }
+        let survey = rapport_survey::validate(definition)?;
         Ok(Self {
             survey,
             json: Bytes::from(stored.definition.clone()),

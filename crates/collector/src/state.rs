@@ -301,9 +301,11 @@ async fn publish_dir(store: &dyn Store, dir: &Path) -> Result<(), StartError> {
     files.sort();
     for file in files {
         let text = std::fs::read_to_string(&file).map_err(io_error(&file))?;
-        let survey = rapport_survey::load(&text).map_err(|problems| StartError::InvalidSurvey {
-            file: file.clone(),
-            problems,
+        let survey = crate::registry::load_definition(&text).map_err(|problems| {
+            StartError::InvalidSurvey {
+                file: file.clone(),
+                problems,
+            }
         })?;
         let published = PublishedSurvey::new(survey, crate::now_rfc3339()).map_err(|err| {
             StartError::SurveysDir {

@@ -489,7 +489,9 @@ async fn survey_definitions_have_etags_and_cache_headers() {
     let etag = headers["etag"].to_str().unwrap().to_owned();
     assert!(etag.starts_with("\"sha256-"));
     let definition = rapport_survey::load(std::str::from_utf8(&body).unwrap()).unwrap();
-    assert_eq!(definition.survey(), survey("post-purchase").survey());
+    let mut expected = survey("post-purchase").into_survey();
+    expected.schema = None; // the editor's hint is not published
+    assert_eq!(definition.survey(), &expected);
 
     let (status, headers, body) = app
         .send(get("/v1/surveys/post-purchase", Some(&etag)))
@@ -637,6 +639,108 @@ async fn publishing_validates_and_versions_are_immutable() {
     assert_eq!(body["versions"].as_array().unwrap().len(), 2);
     let (status, _) = app.json(researcher_get("/v1/surveys/nope/versions")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn schema_is_no_part_of_a_published_version() {
+    // `surveys/fournier-forms.json` was published at start-up with its
+    // `"$schema": "../schema/survey.schema.json"` line.
+    let app = TestApp::new().await;
+    let publish = |body: &str| {
+        Request::post("/v1/surveys")
+            .header("authorization", format!("Bearer {TOKEN}"))
+            .body(Body::from(body.to_owned()))
+            .unwrap()
+    };
+    let text = std::fs::read_to_string(surveys_dir().join("fournier-forms.json")).unwrap();
+    let line = "  \"$schema\": \"../schema/survey.schema.json\",\n";
+    assert!(text.contains(line), "the file's $schema line moved");
+    let without = text.replace(line, "");
+    let elsewhere = text.replace(
+        "../schema/survey.schema.json",
+        "/home/colleague/rapport/schema/survey.schema.json",
+    );
+    let (status, first) = app.json(publish(&without)).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let (status, body) = app.json(publish(&elsewhere)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["etag"], first["etag"]);
+
+    // Served without it (it would show the author's path), under the ETag of what is served.
+    let (status, headers, body) = app
+        .send(
+            Request::get("/v1/surveys/fournier-forms")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let served: Value = serde_json::from_slice(&body).unwrap();
+    assert!(served.get("$schema").is_none(), "{served}");
+    assert_eq!(headers["etag"].to_str().unwrap(), first["etag"]);
+
+    // A new version with a `$schema`: the same as without.
+    let v2 = elsewhere.replace("\"version\": 1", "\"version\": 2");
+    let (status, body) = app.json(publish(&v2)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = app
+        .json(publish(
+            &without.replace("\"version\": 1", "\"version\": 2"),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let served = app
+        .json(
+            Request::get("/v1/surveys/fournier-forms/versions/2")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .1;
+    assert!(served.get("$schema").is_none(), "{served}");
+
+    // A row stored with its `$schema` (published before it was left out) is served without it,
+    // and publishing the file again, with or without it, is the same version.
+    let mut old = survey("fournier-forms").into_survey();
+    old.version = 3;
+    let definition = serde_json::to_string(&old).unwrap();
+    assert!(definition.contains("\"$schema\""));
+    let stored = rapport_collector::store::StoredSurvey {
+        survey_id: old.id.clone(),
+        version: 3,
+        etag: "\"sha256-old\"".into(),
+        published_at: rapport_collector::now_rfc3339(),
+        definition,
+    };
+    app.store().publish_survey(&stored).await.unwrap();
+    let (status, headers, body) = app
+        .send(
+            Request::get("/v1/surveys/fournier-forms/versions/3")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let served: Value = serde_json::from_slice(&body).unwrap();
+    assert!(served.get("$schema").is_none(), "{served}");
+    assert_eq!(served["version"], 3);
+    assert_ne!(headers["etag"], "\"sha256-old\"");
+    for text in [&without, &text] {
+        let (status, body) = app
+            .json(publish(&text.replace("\"version\": 1", "\"version\": 3")))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    // Anything else still changes the version.
+    let (status, body) = app
+        .json(publish(
+            &without
+                .replace("\"version\": 1", "\"version\": 3")
+                .replace("Free returns", "Returns"),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(codes(&body).0, "version_published");
 }
 
 #[tokio::test]
@@ -1162,6 +1266,126 @@ async fn dist_files_are_sent_precompressed_to_browsers_that_accept_it() {
     assert_eq!(status, StatusCode::OK);
     assert!(!headers.contains_key("content-encoding"), "{headers:?}");
     assert_eq!(body, b"console.log(1)");
+}
+
+#[tokio::test]
+async fn the_widget_files_may_be_loaded_by_a_shop_page_of_any_origin() {
+    // A shop page on another origin embeds `rapport.js`; the loader then `import()`s the glue
+    // and `fetch`es the wasm: CORS requests the browser blocks without
+    // `Access-Control-Allow-Origin`.
+    let dist = tempfile::tempdir().unwrap();
+    for (name, bytes) in [
+        ("rapport.js", &b"/* the loader */"[..]),
+        ("rapport-0a1b2c.js", b"export {}"),
+        ("rapport-0a1b2c.js.br", b"brotli glue"),
+        ("rapport-0a1b2c.js.gz", b"gzip glue"),
+        ("rapport_bg-0a1b2c.wasm", b"\0asm the module"),
+        ("rapport_bg-0a1b2c.wasm.br", b"brotli bytes"),
+        ("rapport_bg-0a1b2c.wasm.gz", b"gzip bytes"),
+    ] {
+        std::fs::write(dist.path().join(name), bytes).unwrap();
+    }
+    let app = serving(dist.path()).await;
+    let get = |path: &str, accept: Option<&str>| {
+        let mut request = Request::get(path).header("origin", "https://shop.elsewhere.example");
+        if let Some(accept) = accept {
+            request = request.header("accept-encoding", accept);
+        }
+        request.body(Body::empty()).unwrap()
+    };
+    for (path, accept, encoding, expected) in [
+        ("/rapport.js", None, None, &b"/* the loader */"[..]),
+        ("/rapport-0a1b2c.js", None, None, b"export {}"),
+        (
+            "/rapport-0a1b2c.js",
+            Some("br, gzip"),
+            Some("br"),
+            b"brotli glue",
+        ),
+        (
+            "/rapport-0a1b2c.js",
+            Some("gzip"),
+            Some("gzip"),
+            b"gzip glue",
+        ),
+        ("/rapport_bg-0a1b2c.wasm", None, None, b"\0asm the module"),
+        (
+            "/rapport_bg-0a1b2c.wasm",
+            Some("gzip, deflate, br"),
+            Some("br"),
+            b"brotli bytes",
+        ),
+        (
+            "/rapport_bg-0a1b2c.wasm",
+            Some("gzip"),
+            Some("gzip"),
+            b"gzip bytes",
+        ),
+    ] {
+        let (status, headers, body) = app.send(get(path, accept)).await;
+        assert_eq!(status, StatusCode::OK, "{path} {accept:?}");
+        assert_eq!(
+            headers
+                .get("access-control-allow-origin")
+                .map(|v| v.as_bytes()),
+            Some(&b"*"[..]),
+            "{path} {accept:?}: {headers:?}"
+        );
+        assert_eq!(
+            headers.get("content-encoding").map(|v| v.to_str().unwrap()),
+            encoding,
+            "{path} {accept:?}"
+        );
+        assert_eq!(body, expected, "{path} {accept:?}");
+    }
+    // The API keeps its per-site CORS: an origin no site lists gets no allowance there.
+    let (status, headers, _) = app
+        .send(
+            Request::get("/v1/surveys/post-purchase")
+                .header("origin", "https://shop.elsewhere.example")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        !headers.contains_key("access-control-allow-origin"),
+        "{headers:?}"
+    );
+}
+
+#[tokio::test]
+async fn favicon_requests_get_no_content_instead_of_a_404() {
+    // Browsers ask every page that names no icon (the hosted page, its error pages) for
+    // `/favicon.ico`; a 404 is an error in their console.
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("rapport.js"), b"/* the loader */").unwrap();
+    let with_dist = serving(dist.path()).await;
+    let without_dist = TestApp::new().await;
+    for app in [&with_dist, &without_dist] {
+        let (status, headers, body) = app
+            .send(Request::get("/favicon.ico").body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        assert!(body.is_empty());
+        assert_eq!(headers["cache-control"], "public, max-age=86400");
+        let (status, body) = app
+            .json(Request::get("/favicon.png").body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(
+            (status, codes(&body).0.as_str()),
+            (StatusCode::NOT_FOUND, "not_found")
+        );
+    }
+    // A `favicon.ico` in `--dist` is served as it is.
+    std::fs::write(dist.path().join("favicon.ico"), b"icon bytes").unwrap();
+    let (status, _, body) = with_dist
+        .send(Request::get("/favicon.ico").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(
+        (status, body.as_slice()),
+        (StatusCode::OK, &b"icon bytes"[..])
+    );
 }
 
 #[tokio::test]

@@ -359,7 +359,7 @@ fn run_cli(args: &[&str], database: Option<&Path>) -> (bool, String, String) {
 }
 
 #[test]
-fn validate_prints_every_problem_with_its_path() {
+fn validate_prints_every_problem_with_its_path_and_code() {
     let dir = tempfile::tempdir().unwrap();
     let good = surveys_dir().join("post-purchase.json");
     let bad = dir.path().join("bad.json");
@@ -379,13 +379,35 @@ fn validate_prints_every_problem_with_its_path() {
     assert!(!ok);
     let bad_lines: Vec<&str> = out.lines().filter(|l| l.contains("bad.json")).collect();
     assert!(bad_lines.len() >= 3, "{out}");
-    for path in ["$.id", "$.version", "$.steps[0].when"] {
+    for path in [
+        "$.id [invalid_id]",
+        "$.version [invalid_version]",
+        "$.steps[0].when [unknown_field]",
+    ] {
         let prefix = format!("{}: {path}: ", bad.display());
         assert!(
             out.lines().any(|l| l.starts_with(&prefix)),
             "{prefix} missing in\n{out}"
         );
     }
+    // Each line is `file: ` and then the line of the main README's Validation section and of
+    // tests/broken/*.expected.txt: `$.path [code]: message`, the code as serialized.
+    let text = std::fs::read_to_string(&bad).unwrap();
+    let expected: Vec<String> = rapport_survey::load(&text)
+        .unwrap_err()
+        .iter()
+        .map(|p| {
+            let code = serde_json::to_value(p.code).unwrap();
+            format!(
+                "{}: {} [{}]: {}",
+                bad.display(),
+                p.path,
+                code.as_str().unwrap(),
+                p.message
+            )
+        })
+        .collect();
+    assert_eq!(bad_lines, expected);
     let (ok, out, _) = run_cli(&["validate", "/nonexistent.json"], None);
     assert!(!ok);
     assert!(out.starts_with("/nonexistent.json: $: cannot read the file"));
@@ -450,6 +472,41 @@ async fn start_up_refuses_a_changed_published_version() {
         err.contains("f.json: survey `fournier-forms` version 1 is already published with different content; published versions never change, so give the file a new version number"),
         "{err}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_up_accepts_a_published_version_whose_schema_line_differs() {
+    // `$schema` only points an editor at the JSON Schema, often by a path relative to the
+    // author's checkout: a colleague's checkout, or a file without the line, is the same version.
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("s.db").display());
+    let surveys = dir.path().join("surveys");
+    std::fs::create_dir(&surveys).unwrap();
+    let text = std::fs::read_to_string(surveys_dir().join("fournier-forms.json")).unwrap();
+    std::fs::write(surveys.join("f.json"), &text).unwrap();
+    Server::start_with(&url, &surveys, &[]).await.kill().await;
+    for changed in [
+        text.replace(
+            "../schema/survey.schema.json",
+            "../../rapport/schema/survey.schema.json",
+        ),
+        text.replace("  \"$schema\": \"../schema/survey.schema.json\",\n", ""),
+    ] {
+        assert_ne!(changed, text);
+        std::fs::write(surveys.join("f.json"), &changed).unwrap();
+        let server = Server::start_with(&url, &surveys, &[]).await;
+        let served: serde_json::Value = client()
+            .get(format!("{}/v1/surveys/fournier-forms", server.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(served["version"], 1);
+        assert!(served.get("$schema").is_none(), "{served}");
+        server.kill().await;
+    }
 }
 
 /// Runs the server binary with `args` (on a SQLite file in `dir`) and `env`, expecting it to

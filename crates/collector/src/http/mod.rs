@@ -13,6 +13,7 @@
 //! | `GET /v1/surveys/{id}/versions/{n}/results` | researchers | aggregates |
 //! | `GET /v1/surveys/{id}/export.csv`, `export.jsonl` | researchers | raw responses |
 //! | `GET /s/{id}?…&sig=…` | customers | hosted survey page from a signed link |
+//! | `GET /…` (any other path) | browsers | a file of `--dist` (the widget, the demo page), with `Access-Control-Allow-Origin: *` |
 
 mod cors;
 pub mod error;
@@ -25,15 +26,19 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Request, State};
 use axum::http::header::{
-    HeaderValue, CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS,
+    HeaderValue, ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
+    X_CONTENT_TYPE_OPTIONS,
 };
 use axum::http::request::Parts;
+use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
+use tower::Layer;
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::{AppError, AppResult};
@@ -97,13 +102,24 @@ pub fn app(state: AppState) -> Router {
         // The `.br`/`.gz` siblings `cargo xtask dist` writes are sent to browsers that accept
         // them (with `Content-Encoding` and `Vary: Accept-Encoding`): the widget travels
         // compressed without being compressed on every request.
+        //
+        // Every file of `dist/` is public, and a shop page of another origin embeds the widget
+        // from here: its loader `import()`s the hashed glue and `fetch`es the wasm, both CORS
+        // requests, which the browser blocks without `Access-Control-Allow-Origin`. `*` (no
+        // credentials are involved) lets any page load them.
         Some(dist) => router.fallback_service(
-            ServeDir::new(dist)
-                .precompressed_br()
-                .precompressed_gzip()
-                .fallback(axum::routing::any(not_found).with_state(())),
+            SetResponseHeaderLayer::overriding(
+                ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            )
+            .layer(
+                ServeDir::new(dist)
+                    .precompressed_br()
+                    .precompressed_gzip()
+                    .fallback(axum::routing::any(not_found_or_no_icon).with_state(())),
+            ),
         ),
-        None => router.fallback(not_found),
+        None => router.fallback(not_found_or_no_icon),
     };
     router
         .layer(middleware::from_fn(security_headers))
@@ -118,7 +134,7 @@ async fn health_get(State(state): State<AppState>) -> Response {
         Err(err) => {
             tracing::error!(error = %err, "health check: the database does not answer");
             (
-                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                StatusCode::SERVICE_UNAVAILABLE,
                 Json(json!({"status": "unavailable", "backend": state.store().backend()})),
             )
                 .into_response()
@@ -126,8 +142,21 @@ async fn health_get(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn not_found() -> AppError {
-    AppError::NotFound
+/// 404 `not_found`, except for `GET /favicon.ico` when `--dist` has none: browsers ask for
+/// it on every page that names no icon (the hosted page, its error pages), and a 404 shows as
+/// an error in their console. 204 says "no icon" without one, and is cached for a day.
+async fn not_found_or_no_icon(method: Method, uri: Uri) -> Response {
+    if uri.path() == "/favicon.ico" && (method == Method::GET || method == Method::HEAD) {
+        return (
+            StatusCode::NO_CONTENT,
+            [(
+                CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            )],
+        )
+            .into_response();
+    }
+    AppError::NotFound.into_response()
 }
 
 async fn method_not_allowed() -> AppError {

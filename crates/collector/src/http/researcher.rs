@@ -122,8 +122,8 @@ pub async fn surveys_publish(
             "the body is not UTF-8 text",
         )],
     })?;
-    let survey =
-        rapport_survey::load(text).map_err(|problems| AppError::InvalidSurvey { problems })?;
+    let survey = crate::registry::load_definition(text)
+        .map_err(|problems| AppError::InvalidSurvey { problems })?;
     let published = PublishedSurvey::new(survey, crate::now_rfc3339()).map_err(|err| {
         AppError::InvalidSurvey {
             problems: vec![Problem::new("$", ProblemCode::Structure, err.to_string())],

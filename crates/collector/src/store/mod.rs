@@ -410,7 +410,12 @@ macro_rules! impl_store {
                 }
                 let stored = self.survey(&survey.survey_id, survey.version).await?;
                 Ok(match stored {
-                    Some(stored) if stored.definition == survey.definition => {
+                    Some(stored)
+                        if crate::registry::same_content(
+                            &stored.definition,
+                            &survey.definition,
+                        ) =>
+                    {
                         PublishOutcome::Unchanged
                     }
                     _ => PublishOutcome::Conflict,

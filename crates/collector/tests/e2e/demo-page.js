@@ -1,16 +1,19 @@
 // End to end: the demo shop page and the widget, served by the collector, in headless
 // Chromium; the widget posts to the collector, and the researcher aggregate shows the answer
 // under the relationship type the customer picked. Asserts on what reached the collector.
+// Then the hosted page from a signed link, and a shop page of another origin (a static server
+// on another port) that embeds the collector's rapport.js: its answer is stored too.
 //
 //   node crates/collector/tests/e2e/demo-page.js <rapport-collector binary> <dist dir> <surveys dir>
 //
 // Run by scripts/test-collector.sh (after `cargo xtask dist`). Needs playwright-core from
 // tools/node_modules and Debian's /usr/bin/chromium (override with CHROMIUM). Binds only
-// 127.0.0.1 on a port the OS picks; bounded by a 120 s deadline.
+// 127.0.0.1 on ports the OS picks; bounded by a 120 s deadline.
 'use strict';
 
 const { spawn, execFileSync } = require('child_process');
 const fs = require('fs');
+const http = require('http');
 const os = require('os');
 const path = require('path');
 const readline = require('readline');
@@ -26,17 +29,22 @@ if (!bin || !dist || !surveys) {
 
 const deadline = setTimeout(() => fail('timed out after 120 s'), 120000);
 let server;
+let shop;
 let browser;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-e2e-'));
 const database = `sqlite://${path.join(dir, 'e2e.db')}`;
 const SECRET = 'e2e-link-secret-0123456789';
 const sitesFile = path.join(dir, 'sites.json');
-fs.writeFileSync(sitesFile, JSON.stringify({ sites: [{ id: 'demo', origins: [],
-  surveys: ['post-purchase'], signing_secret: SECRET }] }));
+/** The sites file: the shop page at `shopOrigin` may post to `post-purchase`. */
+function writeSites(shopOrigin) {
+  fs.writeFileSync(sitesFile, JSON.stringify({ sites: [{ id: 'demo', origins: [shopOrigin],
+    surveys: ['post-purchase'], signing_secret: SECRET }] }));
+}
 
 function cleanup() {
   clearTimeout(deadline);
   if (server && server.exitCode === null) server.kill('SIGKILL');
+  if (shop) shop.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
@@ -66,6 +74,26 @@ function startCollector() {
   });
 }
 
+/**
+ * Starts the shop's own static server on 127.0.0.1 (another port, so another origin than the
+ * collector); resolves with its origin. It serves one page, set later with `shop.page`.
+ */
+function startShop() {
+  return new Promise((resolve, reject) => {
+    shop = http.createServer((request, response) => {
+      if (request.url === '/' && shop.page) {
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        response.end(shop.page);
+      } else {
+        response.writeHead(request.url === '/favicon.ico' ? 204 : 404);
+        response.end();
+      }
+    });
+    shop.on('error', reject);
+    shop.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${shop.address().port}`));
+  });
+}
+
 /** Answers the current step like a `business_partner` customer; false when none is left. */
 async function answerStep(survey) {
   const form = survey.locator('form');
@@ -87,8 +115,10 @@ async function answerStep(survey) {
   const researcher = execFileSync(bin, ['--database-url', database, 'token', 'create', 'e2e'],
     { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
   check(researcher.startsWith('rpt_'), `token create printed ${researcher}`);
+  const shopOrigin = await startShop();
+  writeSites(shopOrigin);
   const base = await startCollector();
-  console.log(`[e2e] collector at ${base}`);
+  console.log(`[e2e] collector at ${base}, shop page of another origin at ${shopOrigin}`);
 
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox'] });
@@ -140,6 +170,12 @@ async function answerStep(survey) {
   const sig = require('crypto').createHmac('sha256', SECRET).update(`/s/post-purchase?${query}`).digest('hex');
   const hosted = await browser.newPage();
   hosted.on('pageerror', (err) => errors.push(String(err)));
+  // Console errors too: a request the page makes in passing, such as `/favicon.ico`, must not
+  // fail (the 403 of the tampered link's page below is its own answer, not an error of it).
+  const tamperedUrl = `${base}/s/post-purchase?${query.replace('89.90', '8.99')}&sig=${sig}`;
+  hosted.on('console', (msg) => {
+    if (msg.type() === 'error' && msg.location().url !== tamperedUrl) errors.push(`${msg.text()} (${msg.location().url})`);
+  });
   const hostedPost = hosted.waitForResponse((r) => r.request().method() === 'POST'
     && r.url().includes('/v1/responses?ctx='), { timeout: 60000 });
   const page2 = await hosted.goto(`${base}/s/post-purchase?${query}&sig=${sig}`);
@@ -152,11 +188,58 @@ async function answerStep(survey) {
   }
   const hostedAck = await (await hostedPost).json();
   check(hostedAck.context_verified === true, `hosted response not verified: ${JSON.stringify(hostedAck)}`);
-  const tampered = await hosted.goto(`${base}/s/post-purchase?${query.replace('89.90', '8.99')}&sig=${sig}`);
+  const tampered = await hosted.goto(tamperedUrl);
   check(tampered.status() === 403 && (await tampered.text()).includes('This survey link is not valid'), 'tampered link page');
   check(errors.length === 0, `console errors: ${errors.join(' | ')}`);
   console.log('[e2e] hosted page from a signed link: response stored as verified; a tampered link gets the error page');
+
+  // A shop page of another origin embeds the widget the collector serves: the loader, then the
+  // hashed glue (`import()`) and the wasm (`fetch`) — CORS requests — all from the collector.
+  const context = { order: { id: 'X-3003', total: 42.5, currency: 'EUR' }, customer: { earlier_orders: 1 } };
+  shop.page = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Another shop</title></head>
+<body>
+  <div id="rapport-survey"></div>
+  <script src="${base}/rapport.js"
+          data-survey="${base}/v1/surveys/post-purchase"
+          data-endpoint="${base}/v1/responses"
+          data-target="#rapport-survey"
+          data-context='${JSON.stringify(context)}'
+          async></script>
+</body>
+</html>
+`;
+  const shopPage = await browser.newPage();
+  const shopErrors = [];
+  shopPage.on('pageerror', (err) => shopErrors.push(String(err)));
+  shopPage.on('console', (msg) => { if (msg.type() === 'error') shopErrors.push(msg.text()); });
+  const shopPost = shopPage.waitForResponse((r) => r.request().method() === 'POST'
+    && r.url() === `${base}/v1/responses`, { timeout: 60000 });
+  shopPost.catch(() => {});
+  await shopPage.goto(`${shopOrigin}/`);
+  const shopSurvey = shopPage.locator('#rapport-survey');
+  await shopSurvey.locator('form').first().waitFor({ timeout: 20000 }).catch(() => {
+    throw new Error(`the widget did not show on the shop page of ${shopOrigin}; console: ${shopErrors.join(' | ')}`);
+  });
+  for (let step = 0; step < 20; step++) {
+    const done = await Promise.race([shopPost.then(() => true), shopPage.waitForTimeout(300).then(() => false)]);
+    if (done || !(await answerStep(shopSurvey))) break;
+  }
+  const shopResponse = await shopPost;
+  check(shopResponse.status() === 201, `the shop page's post was answered ${shopResponse.status()}: ${await shopResponse.text()}`);
+  const shopAck = await shopResponse.json();
+  const exported = await page.request.get(`${base}/v1/surveys/post-purchase/export.jsonl?version=1`,
+    { headers: { authorization: `Bearer ${researcher}` } });
+  check(exported.status() === 200, `export: ${exported.status()}`);
+  const stored = (await exported.text()).split('\n').filter(Boolean).map((line) => JSON.parse(line))
+    .find((row) => row.response_id === shopAck.response_id);
+  check(stored, `the shop page's response ${shopAck.response_id} is not in the export`);
+  check(stored.response.context.order.id === 'X-3003' && stored.relationship_type === 'business_partner',
+    `stored shop response: ${JSON.stringify(stored)}`);
+  check(shopErrors.length === 0, `console errors on the shop page: ${shopErrors.join(' | ')}`);
+  console.log(`[e2e] shop page of another origin: widget loaded from the collector, response ${shopAck.response_id} stored`);
   await browser.close();
   cleanup();
-  console.log('2 passed, 0 failed');
+  console.log('3 passed, 0 failed');
 })().catch((err) => fail(err && err.stack ? err.stack : String(err)));
