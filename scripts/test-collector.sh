@@ -7,7 +7,8 @@
 #      PostgreSQL, graceful shutdown, the CLI, the property test.
 #   2. End to end (needs dist/ from `cargo xtask dist`): the demo page and widget served by
 #      the collector in headless Chromium post a response; the aggregate endpoint shows it
-#      under the right relationship type.
+#      under the right relationship type; the hosted page from a signed link; a shop page of
+#      a second origin embeds the collector's widget and its response is stored.
 # Extra arguments go to `cargo test`.
 set -euo pipefail
 
