@@ -208,7 +208,7 @@ async fn run(id: u32, mut config: Config, callbacks: Rc<Callbacks>) -> BootResul
             message.push(' ');
             message.push_str(&known.id);
         }
-        message.push_str("); it is found out as if none were given");
+        message.push_str("); the type is decided as if none were given");
         console::warn(&message);
     }
     let order = config.context.order.id.clone();
