@@ -115,6 +115,13 @@ async fn malformed_bodies_get_422_with_the_json_path() {
         codes(&body),
         ("invalid_body".into(), vec!["$.sequence".into()])
     );
+    // In JSON's words, not Rust's (`expected u32`).
+    assert!(body["error"]["problems"][0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with(
+            "invalid type: string \"two\", expected a whole number of at least 0 at line 1"
+        ));
 
     value["sequence"] = json!(1);
     value["context"]["order"]["totl"] = json!(5);

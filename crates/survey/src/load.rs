@@ -112,6 +112,53 @@ pub fn read_value(mut value: Value) -> Result<Survey, Vec<Problem>> {
     Ok(survey)
 }
 
+/// serde's message about a value of the wrong shape, in the words of JSON rather than of
+/// Rust: `expected i64` → `expected a whole number`, `expected struct Text` →
+/// `expected an object`, `expected a map` → `expected an object`, `expected a sequence` →
+/// `expected a list`. serde_json's text positions (`at line 3 column 7`) stay.
+#[must_use]
+pub fn plain(message: &str) -> String {
+    const WORDS: [(&str, &str); 12] = [
+        ("expected u8", "expected a whole number from 0 to 255"),
+        ("expected u16", "expected a whole number from 0 to 65535"),
+        ("expected u32", "expected a whole number of at least 0"),
+        ("expected u64", "expected a whole number of at least 0"),
+        ("expected i32", "expected a whole number"),
+        ("expected i64", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected a map", "expected an object"),
+        ("expected map", "expected an object"),
+        ("expected a sequence", "expected a list"),
+        ("expected string or map", "expected a string or an object"),
+        ("expected a boolean", "expected true or false"),
+    ];
+    let Some(at) = message.find("expected ") else {
+        return message.to_owned();
+    };
+    let (head, tail) = message.split_at(at);
+    // `expected struct Name` and `expected enum Name`: the name is Rust's.
+    for (rust, json) in [
+        ("expected struct ", "an object"),
+        ("expected enum ", "a value"),
+    ] {
+        if let Some(rest) = tail.strip_prefix(rust) {
+            let after = rest
+                .find(|c: char| !c.is_alphanumeric())
+                .map_or("", |i| &rest[i..]);
+            return format!("{head}expected {json}{after}");
+        }
+    }
+    for (rust, json) in WORDS {
+        if let Some(rest) = tail.strip_prefix(rust) {
+            // Only a whole word: `expected u8` but not `expected u80`.
+            if !rest.starts_with(|c: char| c.is_alphanumeric()) {
+                return format!("{head}{json}{rest}");
+            }
+        }
+    }
+    message.to_owned()
+}
+
 /// The fields of a survey definition (of [`Survey`]; a test checks them against the JSON
 /// Schema).
 pub const FIELDS: [&str; 12] = [
@@ -153,14 +200,66 @@ pub(crate) fn from_value_at<T: DeserializeOwned>(prefix: &str, value: Value) -> 
         } else {
             format!("{prefix}.{inner}")
         };
-        Problem::new(path, ProblemCode::Structure, err.into_inner().to_string())
+        Problem::new(
+            path,
+            ProblemCode::Structure,
+            plain(&err.into_inner().to_string()),
+        )
     })
 }
 
 /// Deserializes `value`, locating an error at `prefix` (e.g. `$.steps[2]`); serde's message
-/// names the field.
+/// names the field. (The widget's build: serde's words as they are, since [`plain`] would cost
+/// every shop page ~2.7 KB of string searching.)
 #[cfg(not(feature = "exact-paths"))]
 pub(crate) fn from_value_at<T: DeserializeOwned>(prefix: &str, value: Value) -> Result<T, Problem> {
     serde_json::from_value(value)
         .map_err(|err| Problem::new(prefix, ProblemCode::Structure, err.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain;
+
+    #[test]
+    fn serde_messages_speak_json_not_rust() {
+        for (serde, json) in [
+            (
+                "invalid type: floating point `1.5`, expected i64",
+                "invalid type: floating point `1.5`, expected a whole number",
+            ),
+            (
+                "invalid value: integer `300`, expected u8",
+                "invalid value: integer `300`, expected a whole number from 0 to 255",
+            ),
+            (
+                "invalid type: null, expected struct RelationshipSettings",
+                "invalid type: null, expected an object",
+            ),
+            (
+                "invalid type: string \"A\", expected a map",
+                "invalid type: string \"A\", expected an object",
+            ),
+            (
+                "invalid type: map, expected a sequence at line 2 column 3",
+                "invalid type: map, expected a list at line 2 column 3",
+            ),
+            (
+                "invalid type: null, expected string or map",
+                "invalid type: null, expected a string or an object",
+            ),
+            // Messages that name no Rust type stay as they are.
+            (
+                "unknown variant `slider`, expected one of `nps`, `csat`",
+                "unknown variant `slider`, expected one of `nps`, `csat`",
+            ),
+            ("missing field `title`", "missing field `title`"),
+            (
+                "invalid type: integer `5`, expected u80",
+                "invalid type: integer `5`, expected u80",
+            ),
+        ] {
+            assert_eq!(plain(serde), json);
+        }
+    }
 }

@@ -117,7 +117,11 @@ fn parse(body: &[u8]) -> AppResult<Response> {
         } else {
             (ProblemCode::Structure, crate::json_path(err.path()))
         };
-        invalid(Problem::new(path, code, inner.to_string()))
+        invalid(Problem::new(
+            path,
+            code,
+            rapport_survey::load::plain(&inner.to_string()),
+        ))
     })?;
     deserializer.end().map_err(|err| {
         invalid(Problem::new(
