@@ -111,7 +111,7 @@ pub(crate) fn App(props: &AppProps) -> Html {
     });
 
     let framed = setup.mode != Mode::Inline && !run.empty() && !*closed;
-    let frame_node = use_frame(setup.mode, framed);
+    let (frame_node, came_from) = use_frame(setup.mode, framed);
 
     if run.empty() || *closed {
         return html! {};
@@ -257,6 +257,7 @@ pub(crate) fn App(props: &AppProps) -> Html {
             words,
             on_close,
             node: frame_node,
+            came_from,
             children: survey,
         }),
     }

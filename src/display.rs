@@ -187,6 +187,12 @@ async fn run(id: u32, mut config: Config, callbacks: Rc<Callbacks>) -> BootResul
     if !is_current(id) {
         return Ok(());
     }
+    // As the survey will run: its `locale` condition reads the locale it is shown in.
+    config.context.shown_locale = Some(crate::locale::shown(
+        config.locale(),
+        &config.context,
+        &survey,
+    ));
     if survey.start(&config.context).done {
         console::info(&format!(
             "the survey `{}` has no step for this context; nothing to show",

@@ -31,6 +31,23 @@ pub fn negotiate<'a>(
     default.to_owned()
 }
 
+/// The locale `survey` is shown in on this page: [`negotiate`] over the `wanted` locale (the
+/// configuration's), the context's, then the page's ([`page_wishes`]).
+#[must_use]
+#[inline(never)]
+pub fn shown(
+    wanted: Option<&str>,
+    context: &rapport_survey::Context,
+    survey: &rapport_survey::Survey,
+) -> String {
+    let page = page_wishes();
+    let wishes = wanted
+        .into_iter()
+        .chain(context.locale.as_deref())
+        .chain(page.iter().map(String::as_str));
+    negotiate(wishes, &survey.locales, &survey.default_locale)
+}
+
 /// The language part of a locale code: `de` for `de-AT` or `de_AT`.
 #[must_use]
 pub fn primary_subtag(locale: &str) -> &str {

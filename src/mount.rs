@@ -254,13 +254,7 @@ pub fn attach(
         on_step,
         on_close,
     } = options;
-    let page = locale::page_wishes();
-    let wishes = wanted
-        .as_deref()
-        .into_iter()
-        .chain(context.locale.as_deref())
-        .chain(page.iter().map(String::as_str));
-    let locale = locale::negotiate(wishes, &survey.locales, &survey.default_locale);
+    let locale = locale::shown(wanted.as_deref(), &context, &survey);
     // The `locale` condition reads the locale shown (the payload's context stays the shop's).
     context.shown_locale = Some(locale.clone());
     let (survey, context) = (Rc::new(survey), Rc::new(context));

@@ -487,6 +487,45 @@ async fn a_slide_in_is_a_corner_card_that_leaves_the_page_alone() {
 }
 
 #[wasm_bindgen_test]
+async fn closing_a_slide_in_the_customer_tabbed_into_returns_focus_to_where_they_came_from() {
+    clear_storage();
+    // Nothing has focus when the card opens; the customer then tabs from a page link into it.
+    if let Some(active) = document()
+        .active_element()
+        .and_then(|a| a.dyn_into::<HtmlElement>().ok())
+    {
+        let _ = active.blur();
+    }
+    api::show(options(&nps_options(""), &[]));
+    let host = shown_host().await;
+    let root = shadow(&host);
+    wait_for("the card to open", || {
+        root.query_selector(".frame-slide-in:popover-open")
+            .ok()
+            .flatten()
+            .is_some()
+    })
+    .await;
+    let card = find(&root, ".frame-slide-in");
+    let link = html_button("page-link");
+    let _ = link.focus();
+    let first = match find(&root, "button.close").dyn_into::<HtmlElement>() {
+        Ok(button) => button,
+        Err(_) => panic!("not an HTML element"),
+    };
+    let _ = first.focus();
+    assert_eq!(root.active_element(), Some(Element::from(first)));
+    press(&card, "Escape");
+    gone(&host).await;
+    assert_eq!(
+        document().active_element(),
+        Some(Element::from(link.clone())),
+        "focus back on the page's link, not on <body>"
+    );
+    link.remove();
+}
+
+#[wasm_bindgen_test]
 async fn an_inline_survey_without_its_target_becomes_a_slide_in() {
     clear_storage();
     let warnings = ConsoleErrors::capture_level("warn");
@@ -613,6 +652,41 @@ async fn an_unknown_explicit_relationship_type_is_named_in_a_warning() {
         ) && messages[0].contains("best_friends"),
         "{messages:?}"
     );
+    api::close();
+    gone(&host).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_survey_only_for_german_is_shown_when_the_page_shows_it_in_german() {
+    clear_storage();
+    // No `context.locale`: the `locale` option (like the page's language) decides.
+    let german_only = r#"{"id": "de-only", "version": 1, "default_locale": "en", "locales": ["en", "de"],
+      "steps": [{"id": "csat", "kind": "csat", "when": "locale == de",
+                 "title": {"en": "German only", "de": "Nur auf Deutsch"}}]}"#;
+    let infos = ConsoleErrors::capture_level("info");
+    api::show(options(
+        &format!(r#"{{"survey": {german_only}, "locale": "en"}}"#),
+        &[],
+    ));
+    decided().await;
+    let said = infos.messages();
+    drop(infos);
+    assert!(page_host().is_none());
+    assert!(
+        said.iter()
+            .any(|m| m.contains("has no step for this context")),
+        "{said:?}"
+    );
+    api::show(options(
+        &format!(r#"{{"survey": {german_only}, "locale": "de"}}"#),
+        &[],
+    ));
+    let host = shown_host().await;
+    let root = match host.shadow_root() {
+        Some(root) => root,
+        None => panic!("no shadow root"),
+    };
+    assert_eq!(text(&root, "h2"), "Nur auf Deutsch");
     api::close();
     gone(&host).await;
 }

@@ -10,6 +10,9 @@
 //! Focus: a modal takes focus to its heading; when the frame goes away, focus returns to
 //! where it was before, unless the customer has put it somewhere else meanwhile.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlDialogElement, HtmlElement, ShadowRoot};
 use yew::prelude::*;
@@ -32,19 +35,28 @@ pub struct FrameProps {
     pub on_close: Callback<()>,
     /// The element of the frame, from [`use_frame`].
     pub node: NodeRef,
+    /// Where keyboard focus came from into a slide-in, from [`use_frame`].
+    pub came_from: CameFrom,
     /// The survey.
     pub children: Html,
 }
 
+/// The element of the page that keyboard focus last came from into a slide-in (which does not
+/// take focus itself): where it returns when the card closes.
+pub type CameFrom = Rc<RefCell<Option<Element>>>;
+
 /// Opens the frame rendered into the returned node whenever `shown` turns true (focus to a
 /// modal's heading), and when it turns false again, or the widget goes away, closes it and
-/// returns focus. A hook of the root component rather than a component of its own: each
-/// component type brings its own copy of yew's lifecycle code (this one ≈2.2 KB gzip).
+/// returns focus: to where it was when the frame opened, or, for a slide-in the customer
+/// tabbed into, to where they came from. A hook of the root component rather than a component
+/// of its own: each component type brings its own copy of yew's lifecycle code (this one
+/// ≈2.2 KB gzip).
 #[hook]
-pub fn use_frame(mode: Mode, shown: bool) -> NodeRef {
+pub fn use_frame(mode: Mode, shown: bool) -> (NodeRef, CameFrom) {
     let node = use_node_ref();
+    let came_from: CameFrom = use_mut_ref(|| None);
     use_effect_with(shown, {
-        let node = node.clone();
+        let (node, came_from) = (node.clone(), came_from.clone());
         move |&shown| {
             let opened = shown.then(|| {
                 let previous = active_element();
@@ -61,12 +73,12 @@ pub fn use_frame(mode: Mode, shown: bool) -> NodeRef {
                     if let Some(dialog) = dialog.filter(HtmlDialogElement::open) {
                         dialog.close();
                     }
-                    restore_focus(previous, host);
+                    restore_focus(came_from.take().or(previous), host);
                 }
             }
         }
     });
-    node
+    (node, came_from)
 }
 
 /// The dialog or card around the survey; opened by [`use_frame`].
@@ -78,6 +90,7 @@ pub fn frame(props: FrameProps) -> Html {
         words,
         on_close,
         node,
+        came_from,
         children,
     } = props;
     let close_button = {
@@ -122,6 +135,21 @@ pub fn frame(props: FrameProps) -> Html {
                     on_close.emit(());
                 }
             });
+            let onfocusin = {
+                let node = node.clone();
+                Callback::from(move |event: FocusEvent| {
+                    let from = event
+                        .related_target()
+                        .and_then(|target| target.dyn_into::<Element>().ok());
+                    let card = node.cast::<Element>();
+                    // From the page, not from one control of the card to another.
+                    if let (Some(from), Some(card)) = (from, card) {
+                        if !card.contains(Some(&from)) {
+                            *came_from.borrow_mut() = Some(from);
+                        }
+                    }
+                })
+            };
             html! {
                 <div
                     ref={node}
@@ -132,6 +160,7 @@ pub fn frame(props: FrameProps) -> Html {
                     aria-labelledby={labelled_by}
                     aria-label={label}
                     {onkeydown}
+                    {onfocusin}
                 >
                     { close_button }
                     { children }
