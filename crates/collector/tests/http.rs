@@ -674,13 +674,7 @@ async fn schema_is_no_part_of_a_published_version() {
     assert_eq!(body["etag"], first["etag"]);
 
     // Served without it (it would show the author's path), under the ETag of what is served.
-    let (status, headers, body) = app
-        .send(
-            Request::get("/v1/surveys/fournier-forms")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let (status, headers, body) = app.get("/v1/surveys/fournier-forms").await;
     assert_eq!(status, StatusCode::OK);
     let served: Value = serde_json::from_slice(&body).unwrap();
     assert!(served.get("$schema").is_none(), "{served}");
@@ -720,13 +714,7 @@ async fn schema_is_no_part_of_a_published_version() {
         definition,
     };
     app.store().publish_survey(&stored).await.unwrap();
-    let (status, headers, body) = app
-        .send(
-            Request::get("/v1/surveys/fournier-forms/versions/3")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let (status, headers, body) = app.get("/v1/surveys/fournier-forms/versions/3").await;
     assert_eq!(status, StatusCode::OK);
     let served: Value = serde_json::from_slice(&body).unwrap();
     assert!(served.get("$schema").is_none(), "{served}");
@@ -990,13 +978,7 @@ async fn the_hosted_page_runs_the_widget_with_the_signed_context() {
     let app = serving(dist.path()).await;
     let later = time::OffsetDateTime::now_utc().unix_timestamp() + 3600;
     let query = signed_query(later);
-    let (status, headers, body) = app
-        .send(
-            Request::get(format!("/s/post-purchase?{query}"))
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let (status, headers, body) = app.get(format!("/s/post-purchase?{query}")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         headers["content-security-policy"],
@@ -1013,36 +995,18 @@ async fn the_hosted_page_runs_the_widget_with_the_signed_context() {
     assert!(html.contains("data-endpoint=\"/v1/responses?ctx="));
 
     let tampered = query.replace("total=649", "total=6");
-    let (status, _, body) = app
-        .send(
-            Request::get(format!("/s/post-purchase?{tampered}"))
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let (status, _, body) = app.get(format!("/s/post-purchase?{tampered}")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(String::from_utf8(body)
         .unwrap()
         .contains("This survey link is not valid"));
     let expired = signed_query(1000);
-    let (status, _, body) = app
-        .send(
-            Request::get(format!("/s/post-purchase?{expired}"))
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let (status, _, body) = app.get(format!("/s/post-purchase?{expired}")).await;
     assert_eq!(status, StatusCode::GONE);
     assert!(String::from_utf8(body)
         .unwrap()
         .contains("This survey link has expired"));
-    let (status, _, _) = app
-        .send(
-            Request::get("/s/fournier-forms?expires=1&sig=00")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let (status, _, _) = app.get("/s/fournier-forms?expires=1&sig=00").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -1056,13 +1020,7 @@ async fn tracking_parameters_an_email_tool_appends_after_sig_are_ignored() {
         "{}&utm_source=x&utm_medium=email&order_id=EVIL",
         signed_query(later)
     );
-    let (status, _, body) = app
-        .send(
-            Request::get(format!("/s/post-purchase?{tracked}"))
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let (status, _, body) = app.get(format!("/s/post-purchase?{tracked}")).await;
     assert_eq!(status, StatusCode::OK);
     let html = String::from_utf8(body).unwrap();
     assert!(
@@ -1107,13 +1065,7 @@ async fn tracking_parameters_an_email_tool_appends_after_sig_are_ignored() {
     assert_eq!(stored.context.order.id.as_deref(), Some("A-1001"));
     // Changing a signed parameter (before sig) is still refused.
     let tampered = tracked.replacen("order_id=A-1001", "order_id=EVIL", 1);
-    let (status, _, _) = app
-        .send(
-            Request::get(format!("/s/post-purchase?{tampered}"))
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let (status, _, _) = app.get(format!("/s/post-purchase?{tampered}")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
@@ -1154,13 +1106,7 @@ async fn without_dist_the_hosted_page_says_so_instead_of_a_blank_page() {
     let html = String::from_utf8(body).unwrap();
     assert!(html.contains("its folder has no rapport.js"), "{html}");
     // A survey without a hosted page is still not found.
-    let (status, _, _) = app
-        .send(
-            Request::get("/s/fournier-forms?expires=1&sig=00")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let (status, _, _) = app.get("/s/fournier-forms?expires=1&sig=00").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -1409,13 +1355,7 @@ async fn dist_is_served_with_the_csp_and_unknown_paths_are_404() {
         headers["content-security-policy"],
         rapport_collector::http::CSP
     );
-    let (_, headers, _) = app
-        .send(
-            Request::get("/rapport-0a1b2c.js")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let (_, headers, _) = app.get("/rapport-0a1b2c.js").await;
     assert_eq!(
         headers["cache-control"],
         "public, max-age=31536000, immutable"

@@ -144,6 +144,12 @@ impl TestApp {
         self.state.store().clone()
     }
 
+    /// `GET uri` without headers; returns status, headers and body bytes.
+    pub async fn get(&self, uri: impl AsRef<str>) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let request = Request::get(uri.as_ref()).body(Body::empty());
+        self.send(request.unwrap()).await
+    }
+
     /// Sends a request; returns status, headers and body bytes.
     pub async fn send(&self, request: Request<Body>) -> (StatusCode, HeaderMap, Vec<u8>) {
         let response = self.router.clone().oneshot(request).await.unwrap();
