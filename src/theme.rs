@@ -40,12 +40,13 @@ fn kind(name: &str) -> &'static str {
     }
 }
 
-/// Whether the browser takes `value` for theme name `name`; `Err` names what it takes
-/// instead (`a value for border-radius`). A value the browser refuses would leave the
-/// widget with its default silently (`4` without a unit, `red; background: …`).
+/// Whether the browser takes `value` for theme name `name` (by `CSS.supports` for the CSS
+/// property it feeds). A value the browser refuses would leave the widget with its default
+/// silently (`4` without a unit, `red; background: …`).
 ///
 /// # Errors
-/// The kind of value the property needs.
+/// What is wrong, naming the CSS property: ``"`4` is not a value this browser takes for
+/// `border-radius`"``.
 pub fn check(name: &str, value: &str) -> Result<(), String> {
     let kind = kind(name);
     if web_sys::css::supports_with_value(kind, value).unwrap_or(true) {

@@ -8,7 +8,8 @@
 //!   closes it.
 //!
 //! Focus: a modal takes focus to its heading; when the frame goes away, focus returns to
-//! where it was before, unless the customer has put it somewhere else meanwhile.
+//! where it was before — for a slide-in the customer tabbed into, to where they came from —
+//! unless the customer has put it somewhere else meanwhile.
 
 use std::cell::RefCell;
 use std::rc::Rc;
