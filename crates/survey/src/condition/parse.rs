@@ -81,7 +81,16 @@ fn number(text: &str) -> Option<f64> {
 
 fn describe(token: &Token) -> String {
     match token {
-        Token::Word(w) => format!("`{w}`"),
+        Token::Word(w) => {
+            let keywords = ["and", "or", "not", "in", "contains", "true", "false"];
+            match keywords
+                .iter()
+                .find(|k| k.eq_ignore_ascii_case(w) && **k != w.as_str())
+            {
+                Some(keyword) => format!("`{w}` (keywords are lowercase: `{keyword}`)"),
+                None => format!("`{w}`"),
+            }
+        }
         Token::Number(n) => format!("the number {n}"),
         Token::Quoted(s) => format!("the text \"{s}\""),
         Token::Op(_) => "an operator".into(),
@@ -437,6 +446,15 @@ mod tests {
         assert_eq!(err.map(|e| e.column), Some(13));
         assert!(parse("").is_err());
         assert!(parse("(channel == a").is_err());
+        // Keywords written in capitals, as in SQL or Excel, say how to write them.
+        let err = parse("channel == web AND locale == de").err();
+        assert_eq!(
+            err.map(|e| e.to_string()),
+            Some(
+                "at column 16: expected `and`, `or` or the end, found `AND` (keywords are lowercase: `and`)"
+                    .into()
+            )
+        );
     }
 
     #[test]
