@@ -42,7 +42,7 @@
     // be lost without a word.
     try {
       var twice = findOwnScript();
-      if (twice && optionNames(twice).length) {
+      if (twice && hasOptions(twice)) {
         window.console.warn(PREFIX + ' rapport.js is on this page more than once; only the first one to load is used, and the data-* attributes of ' +
           twice.src + ' are ignored. Keep one script tag.');
       }
@@ -250,16 +250,15 @@
     return null;
   }
 
-  /** The names (without `data-`) of the options among `script`'s data-* attributes. */
-  function optionNames(script) {
-    var names = [];
+  /** Whether `script` has an option among its data-* attributes. */
+  function hasOptions(script) {
     var known = TEXT_ATTRIBUTES.concat(NUMBER_ATTRIBUTES, JSON_ATTRIBUTES);
     for (var i = 0; i < known.length; i++) {
       if (script.hasAttribute('data-' + known[i])) {
-        names.push(known[i]);
+        return true;
       }
     }
-    return names;
+    return false;
   }
 
   /**

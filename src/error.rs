@@ -74,19 +74,9 @@ pub enum MountError {
 fn problem_lines(problems: &[Problem]) -> String {
     problems
         .iter()
-        .map(problem_line)
+        .map(Problem::line)
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// One problem as `path [code]: message`, the form of the README and `tests/broken/`.
-#[must_use]
-pub fn problem_line(problem: &Problem) -> String {
-    let code = serde_json::to_value(problem.code)
-        .ok()
-        .and_then(|code| code.as_str().map(str::to_owned))
-        .unwrap_or_default();
-    format!("{} [{code}]: {}", problem.path, problem.message)
 }
 
 /// A readable description of a JavaScript exception or value.
@@ -130,7 +120,7 @@ mod tests {
         );
         assert_eq!(lines.len(), problems.len() + 1, "{message}");
         for (line, problem) in lines[1..].iter().zip(&problems) {
-            assert_eq!(*line, problem_line(problem));
+            assert_eq!(*line, problem.line());
             assert!(line.contains(" ["), "{line}");
             assert!(line.starts_with("$"), "{line}");
         }

@@ -3,8 +3,6 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use rapport_survey::ProblemCode;
-
 /// Checks each file; writes `file: path [code]: message` for every problem to `out` (the
 /// code as in the API's problems, e.g. `invalid_version`; the format of the main README's
 /// Validation section and of `tests/broken/*.expected.txt`, after the file name).
@@ -28,13 +26,7 @@ pub fn run(files: &[PathBuf], out: &mut impl Write) -> std::io::Result<usize> {
                 }
                 Err(problems) => {
                     for problem in &problems {
-                        writeln!(
-                            out,
-                            "{shown}: {} [{}]: {}",
-                            problem.path,
-                            code_name(problem.code),
-                            problem.message
-                        )?;
+                        writeln!(out, "{shown}: {}", problem.line())?;
                     }
                     count += problems.len();
                 }
@@ -42,25 +34,4 @@ pub fn run(files: &[PathBuf], out: &mut impl Write) -> std::io::Result<usize> {
         }
     }
     Ok(count)
-}
-
-/// A problem code's name as it is serialized (`invalid_version`).
-fn code_name(code: ProblemCode) -> String {
-    match serde_json::to_value(code) {
-        Ok(serde_json::Value::String(name)) => name,
-        // Never for a unit variant; the debug name still says what it is.
-        _ => format!("{code:?}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::code_name;
-    use rapport_survey::ProblemCode;
-
-    #[test]
-    fn codes_are_named_as_serialized() {
-        assert_eq!(code_name(ProblemCode::InvalidVersion), "invalid_version");
-        assert_eq!(code_name(ProblemCode::Syntax), "syntax");
-    }
 }

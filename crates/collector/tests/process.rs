@@ -433,16 +433,23 @@ fn tokens_are_created_once_listed_and_revoked() {
     assert!(err.contains("there is no token named `ana`"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn start_up_refuses_a_changed_published_version() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("c.db").display());
-    let surveys = dir.path().join("surveys");
+/// A database in `dir` where a collector started with `--surveys` (a folder with a copy of
+/// the Fournier survey as `f.json`) published it, and stopped: its URL, the folder and the
+/// file's text.
+async fn published_once(dir: &std::path::Path) -> (String, std::path::PathBuf, String) {
+    let url = format!("sqlite://{}", dir.join("published.db").display());
+    let surveys = dir.join("surveys");
     std::fs::create_dir(&surveys).unwrap();
     let text = std::fs::read_to_string(surveys_dir().join("fournier-forms.json")).unwrap();
     std::fs::write(surveys.join("f.json"), &text).unwrap();
-    let server = Server::start_with(&url, &surveys, &[]).await;
-    server.kill().await;
+    Server::start_with(&url, &surveys, &[]).await.kill().await;
+    (url, surveys, text)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_up_refuses_a_changed_published_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, surveys, text) = published_once(dir.path()).await;
     // The file changed but kept its version: the collector refuses to start, and says why.
     std::fs::write(
         surveys.join("f.json"),
@@ -479,12 +486,7 @@ async fn start_up_accepts_a_published_version_whose_schema_line_differs() {
     // `$schema` only points an editor at the JSON Schema, often by a path relative to the
     // author's checkout: a colleague's checkout, or a file without the line, is the same version.
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("s.db").display());
-    let surveys = dir.path().join("surveys");
-    std::fs::create_dir(&surveys).unwrap();
-    let text = std::fs::read_to_string(surveys_dir().join("fournier-forms.json")).unwrap();
-    std::fs::write(surveys.join("f.json"), &text).unwrap();
-    Server::start_with(&url, &surveys, &[]).await.kill().await;
+    let (url, surveys, text) = published_once(dir.path()).await;
     for changed in [
         text.replace(
             "../schema/survey.schema.json",

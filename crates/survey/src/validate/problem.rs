@@ -22,6 +22,18 @@ impl std::fmt::Display for Problem {
 }
 
 impl Problem {
+    /// The problem as `path [code]: message`, the form of the README's Validation section,
+    /// of `tests/broken/*.expected.txt`, of the widget's console and of
+    /// `rapport-collector validate`.
+    #[must_use]
+    pub fn line(&self) -> String {
+        let code = serde_json::to_value(self.code)
+            .ok()
+            .and_then(|code| code.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        format!("{} [{code}]: {}", self.path, self.message)
+    }
+
     /// A problem at `path`.
     #[must_use]
     pub fn new(path: impl Into<String>, code: ProblemCode, message: impl Into<String>) -> Self {
