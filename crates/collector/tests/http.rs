@@ -961,6 +961,84 @@ async fn exports_stream_csv_and_json_lines() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
+#[tokio::test]
+async fn the_csv_export_opens_in_excel_with_german_settings() {
+    let app = TestApp::new().await;
+    let survey = survey("post-purchase");
+    let mut context = demo_context();
+    context.order.total = Some(49.95);
+    let customer = rapport_collector::sample::Customer {
+        screener: Some("business_partner".to_owned()),
+        nps: 6,
+        ..Default::default()
+    };
+    let mut response = rapport_collector::sample::response(
+        &survey,
+        &context,
+        &customer,
+        &rapport_collector::sample::uuid(),
+        1,
+        None,
+    );
+    response.answers.insert(
+        "improvement".into(),
+        rapport_survey::AnswerValue::Text("Größere Auswahl; schnellere Lieferung".into()),
+    );
+    assert_eq!(app.post(&response).await.0, StatusCode::CREATED);
+
+    let (status, headers, body) = app
+        .send(researcher_get(
+            "/v1/surveys/post-purchase/export.csv?dialect=excel-de",
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
+    let text = String::from_utf8(body).unwrap();
+    let text = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or_else(|| panic!("no byte order mark: {text}"));
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    let header: Vec<&str> = lines[0].split(';').collect();
+    assert_eq!(header[..3], ["response_id", "survey_id", "survey_version"]);
+    let total = header.iter().position(|c| *c == "order_total").unwrap();
+    let row: Vec<&str> = lines[1].split(';').collect();
+    assert_eq!(row[total], "49,95", "{}", lines[1]);
+    assert!(
+        lines[1].ends_with("\"Größere Auswahl; schnellere Lieferung\"")
+            || lines[1].contains(";\"Größere Auswahl; schnellere Lieferung\";"),
+        "{}",
+        lines[1]
+    );
+
+    let (_, _, body) = app
+        .send(researcher_get(
+            "/v1/surveys/post-purchase/export.csv?dialect=excel&version=1",
+        ))
+        .await;
+    let text = String::from_utf8(body).unwrap();
+    assert!(text.starts_with("\u{feff}response_id,survey_id,"), "{text}");
+    assert!(text.contains(",49.95,"), "{text}");
+
+    let (_, _, body) = app
+        .send(researcher_get("/v1/surveys/post-purchase/export.csv"))
+        .await;
+    assert!(String::from_utf8(body).unwrap().starts_with("response_id,"));
+
+    let (status, body) = app
+        .json(researcher_get(
+            "/v1/surveys/post-purchase/export.csv?dialect=excel-fr",
+        ))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "invalid_query");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("excel-fr") && message.contains("excel-de"),
+        "{message}"
+    );
+}
+
 fn signed_query(expires: i64) -> String {
     let query = format!(
         "order_id=A-1001&total=649&currency=EUR&earlier_orders=0&locale=de&expires={expires}"

@@ -201,21 +201,71 @@ pub struct ExportQuery {
     version: Option<String>,
 }
 
-/// `GET /v1/surveys/{survey_id}/export.csv[?version=N]`: raw responses as CSV, streamed.
-/// One column per step (`answer.<step id>`) of the exported versions.
+/// Query of the CSV export.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CsvQuery {
+    /// Only this version (all versions when absent).
+    version: Option<String>,
+    /// How the file is written (RFC 4180 when absent).
+    #[serde(default)]
+    dialect: CsvDialect,
+}
+
+/// How a CSV export is written, for the program that opens it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CsvDialect {
+    /// RFC 4180: `,` between cells, `.` in numbers, no byte order mark (pandas, R, databases).
+    #[default]
+    Rfc4180,
+    /// As RFC 4180, with a UTF-8 byte order mark so that Excel reads umlauts as such.
+    Excel,
+    /// For Excel set to German (or any language whose list separator is `;` and whose decimal
+    /// mark is `,`): the byte order mark, `;` between cells, `,` in the order total.
+    ExcelDe,
+}
+
+impl CsvDialect {
+    fn separator(self) -> char {
+        match self {
+            Self::Rfc4180 | Self::Excel => ',',
+            Self::ExcelDe => ';',
+        }
+    }
+
+    /// A number with a fractional part, written with this dialect's decimal mark.
+    fn decimal(self, number: f64) -> String {
+        let text = number.to_string();
+        match self {
+            Self::Rfc4180 | Self::Excel => text,
+            Self::ExcelDe => text.replace('.', ","),
+        }
+    }
+}
+
+/// `GET /v1/surveys/{survey_id}/export.csv[?version=N][&dialect=excel|excel-de]`: raw
+/// responses as CSV, streamed. One column per step (`answer.<step id>`) of the exported
+/// versions.
 pub async fn export_csv(
     _: Researcher,
     State(state): State<AppState>,
     Path(survey_id): Path<String>,
-    query: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<CsvQuery>, axum::extract::rejection::QueryRejection>,
 ) -> AppResult<Response> {
-    let version = export_version(query)?;
+    let Query(query) = query.map_err(|err| AppError::InvalidQuery(err.body_text()))?;
+    let version = query.version.as_deref().map(parse_version).transpose()?;
+    let dialect = query.dialect;
     let steps = export_steps(&state, &survey_id, version).await?;
     let mut header: Vec<String> = CSV_FIXED.iter().map(|c| (*c).to_owned()).collect();
     header.extend(steps.iter().map(|s| format!("answer.{s}")));
-    let header = csv_line(header.iter().map(String::as_str));
-    let body = rows(state.store().clone(), survey_id.clone(), version, header, {
-        move |row| csv_row(row, &steps)
+    let mut first = String::new();
+    if dialect != CsvDialect::Rfc4180 {
+        first.push('\u{feff}');
+    }
+    first.push_str(&csv_line(header.iter().map(String::as_str), dialect));
+    let body = rows(state.store().clone(), survey_id.clone(), version, first, {
+        move |row| csv_row(row, &steps, dialect)
     });
     Ok(download(body, "text/csv; charset=utf-8", &survey_id, "csv"))
 }
@@ -399,7 +449,7 @@ const CSV_FIXED: [&str; 25] = [
     "ces",
 ];
 
-fn csv_row(row: &StoredResponse, steps: &[String]) -> String {
+fn csv_row(row: &StoredResponse, steps: &[String], dialect: CsvDialect) -> String {
     let response: Option<rapport_survey::Response> = serde_json::from_str(&row.payload).ok();
     let r = response.as_ref();
     let ctx = r.map(|r| &r.context);
@@ -421,7 +471,7 @@ fn csv_row(row: &StoredResponse, steps: &[String]) -> String {
         opt(r.map(|r| r.submitted_at.clone())),
         opt(r.map(|r| r.locale.clone())),
         opt(ctx.and_then(|c| c.order.id.clone())),
-        opt(ctx.and_then(|c| c.order.total).map(|t| t.to_string())),
+        opt(ctx.and_then(|c| c.order.total).map(|t| dialect.decimal(t))),
         opt(ctx.and_then(|c| c.order.currency.clone())),
         opt(ctx
             .and_then(|c| c.customer.earlier_orders)
@@ -443,25 +493,26 @@ fn csv_row(row: &StoredResponse, steps: &[String]) -> String {
             },
         )));
     }
-    csv_line(cells.iter().map(String::as_str))
+    csv_line(cells.iter().map(String::as_str), dialect)
 }
 
-/// One CSV line (RFC 4180), with cells that a spreadsheet would run as a formula defused by
-/// a leading `'`.
-fn csv_line<'a>(cells: impl Iterator<Item = &'a str>) -> String {
+/// One CSV line (RFC 4180 with the dialect's separator), with cells that a spreadsheet would
+/// run as a formula defused by a leading `'`.
+fn csv_line<'a>(cells: impl Iterator<Item = &'a str>, dialect: CsvDialect) -> String {
+    let separator = dialect.separator();
     let mut line = String::new();
     for (i, cell) in cells.enumerate() {
         if i > 0 {
-            line.push(',');
+            line.push(separator);
         }
         let formula = cell.starts_with(['=', '+', '@', '\t', '\r'])
-            || (cell.starts_with('-') && cell.parse::<f64>().is_err());
+            || (cell.starts_with('-') && cell.replace(',', ".").parse::<f64>().is_err());
         let cell = if formula {
             format!("'{cell}")
         } else {
             cell.to_owned()
         };
-        if cell.contains([',', '"', '\n', '\r']) {
+        if cell.contains([separator, '"', '\n', '\r']) {
             line.push('"');
             line.push_str(&cell.replace('"', "\"\""));
             line.push('"');
@@ -475,13 +526,29 @@ fn csv_line<'a>(cells: impl Iterator<Item = &'a str>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::csv_line;
+    use super::{csv_line, CsvDialect};
 
     #[test]
     fn csv_cells_are_quoted_and_formulas_defused() {
         assert_eq!(
-            csv_line(["a", "b,c", "say \"hi\"", "=SUM(A1)", "-3", "-x"].into_iter()),
+            csv_line(
+                ["a", "b,c", "say \"hi\"", "=SUM(A1)", "-3", "-x"].into_iter(),
+                CsvDialect::Rfc4180
+            ),
             "a,\"b,c\",\"say \"\"hi\"\"\",'=SUM(A1),-3,'-x\r\n"
         );
+    }
+
+    #[test]
+    fn excel_de_separates_by_semicolon_and_quotes_cells_that_hold_one() {
+        assert_eq!(
+            csv_line(
+                ["a;b", "b,c", "-3,5", "-x"].into_iter(),
+                CsvDialect::ExcelDe
+            ),
+            "\"a;b\";b,c;-3,5;'-x\r\n"
+        );
+        assert_eq!(CsvDialect::ExcelDe.decimal(49.9), "49,9");
+        assert_eq!(CsvDialect::Excel.decimal(49.9), "49.9");
     }
 }
