@@ -188,11 +188,17 @@ async fn run(id: u32, mut config: Config, callbacks: Rc<Callbacks>) -> BootResul
         return Ok(());
     }
     // As the survey will run: its `locale` condition reads the locale it is shown in.
-    config.context.shown_locale = Some(crate::locale::shown(
-        config.locale(),
-        &config.context,
-        &survey,
-    ));
+    let shown = crate::locale::shown(config.locale(), &config.context, &survey);
+    if let Some(wanted) = config
+        .locale()
+        .filter(|wanted| crate::locale::negotiate([*wanted], &survey.locales, "").is_empty())
+    {
+        console::warn(&format!(
+            "locale `{wanted}` is not one of the survey's locales ({}); it is shown in `{shown}`",
+            survey.locales.join(" ")
+        ));
+    }
+    config.context.shown_locale = Some(shown);
     if survey.start(&config.context).done {
         console::info(&format!(
             "the survey `{}` has no step for this context; nothing to show",

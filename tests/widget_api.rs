@@ -647,6 +647,33 @@ async fn an_unknown_explicit_relationship_type_is_named_in_a_warning() {
 }
 
 #[wasm_bindgen_test]
+async fn a_locale_option_the_survey_lacks_is_named_in_a_warning() {
+    clear_storage();
+    let warnings = ConsoleErrors::capture_level("warn");
+    api::show(options(&nps_options(r#""locale": "fr""#), &[]));
+    let host = shown_host().await;
+    let messages = warnings.messages();
+    drop(warnings);
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].starts_with("[rapport] locale `fr` is not one of the survey's locales (")
+            && messages[0].contains("it is shown in `"),
+        "{messages:?}"
+    );
+    api::close();
+    gone(&host).await;
+    // A regional variant of a locale the survey has is fine.
+    let warnings = ConsoleErrors::capture_level("warn");
+    api::show(options(&nps_options(r#""locale": "en-GB""#), &[]));
+    let host = shown_host().await;
+    let messages = warnings.messages();
+    drop(warnings);
+    assert!(messages.is_empty(), "{messages:?}");
+    api::close();
+    gone(&host).await;
+}
+
+#[wasm_bindgen_test]
 async fn a_survey_only_for_german_is_shown_when_the_page_shows_it_in_german() {
     clear_storage();
     // No `context.locale`: the `locale` option (like the page's language) decides.
