@@ -165,6 +165,37 @@ test('a strict CSP page works, with the theme, and sees no violation', LIMIT, as
   await page.context().close();
 });
 
+test('a page that requires Trusted Types and allows no policy works and sees no violation', LIMIT, async () => {
+  server.responses.length = 0;
+  const policy = `${"default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"}; require-trusted-types-for 'script'; trusted-types 'none'`;
+  const url = server.page({
+    embed: 'tag',
+    csp: policy,
+    attributes: {
+      survey: SURVEY,
+      endpoint: '/responses',
+      mode: 'slide_in',
+      locale: 'en',
+      context: { order: { id: 'TT-1', total: 40 }, customer: { earlier_orders: 3 }, relationship: 'fling' },
+    },
+  });
+  const page = await open(browser, url, {
+    init: () => {
+      window.__violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    },
+  });
+  assert.equal((await page.request.get(url)).headers()['content-security-policy'], policy);
+  await screen(page);
+  assert.deepEqual(await walk(page), ['reassure', 'excitement', 'inspiration']);
+  const { body } = await completeResponse(server);
+  assert.deepEqual(await validateResponse(body), []);
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  assert.deepEqual(page.errors.map(String), []);
+  assert.deepEqual(rapportLogs(page, 'error'), []);
+  await page.context().close();
+});
+
 test('only the survey and the endpoint are requested, and no cookie is set', LIMIT, async () => {
   server.responses.length = 0;
   server.requests.length = 0;

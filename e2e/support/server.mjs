@@ -12,6 +12,7 @@
 //                    `window.__rapport` (steps, submits, errors, closes)
 //          'none'  → the widget is loaded, nothing is shown (the test calls the API)
 //   csp: true      → the strict policy `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'`
+//   csp: 'text'    → that policy as given
 //   hostile: true  → the page also loads e2e/pages/hostile.css
 //   lang: 'de'     → <html lang>
 //
@@ -176,7 +177,7 @@ export async function startServer() {
         .replace('{{LANG}}', config.lang ?? 'en')
         .replace('{{HOSTILE}}', config.hostile ? '<link rel="stylesheet" href="/pages/hostile.css">' : '')
         .replace('{{EMBED}}', embed);
-      send(200, html, TYPES['.html'], config.csp ? { 'Content-Security-Policy': STRICT_CSP } : {});
+      send(200, html, TYPES['.html'], config.csp ? { 'Content-Security-Policy': typeof config.csp === 'string' ? config.csp : STRICT_CSP } : {});
       return;
     }
 
