@@ -27,6 +27,7 @@ import {
   rapportLogs,
   screen,
   typicalAnswer,
+  walk,
 } from './support/browser.mjs';
 
 const LIMIT = { timeout: 120_000 };
@@ -193,6 +194,44 @@ test('the widget works at 320 px width without sideways scrolling', LIMIT, async
     assert.deepEqual(fits, { overflow: false, outside: 0, small: 0 }, `${mode} at 320 px`);
     await tab.context().close();
   }
+});
+
+test('text spacing set by the reader (WCAG 1.4.12) at 320 px: no text clipped, nothing outside the screen', LIMIT, async () => {
+  const problems = [];
+  for (const mode of ['inline', 'modal', 'slide_in']) {
+    // German: the longer words.
+    const tab = await open(browser, page({ mode, locale: 'de', context: { order: { total: 40 }, customer: { earlier_orders: 3 }, relationship: 'colleagues' } }), {
+      viewport: { width: 320, height: 568 },
+    });
+    await screen(tab);
+    await walk(tab, {
+      onScreen: async (step) => {
+        const found = await tab.evaluate(() => {
+          const root = document.querySelector('[data-rapport-survey]').shadowRoot;
+          if (!root.spaced) {
+            // What a reader's text-spacing bookmarklet does, inside the shadow root too.
+            const sheet = new CSSStyleSheet();
+            sheet.replaceSync('* { line-height: 1.5 !important; letter-spacing: .12em !important; word-spacing: .16em !important } p { margin-bottom: 2em !important }');
+            root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+            root.spaced = true;
+          }
+          const bad = [];
+          for (const e of root.querySelectorAll('*:not(.visually-hidden)')) {
+            const style = getComputedStyle(e);
+            const box = e.getBoundingClientRect();
+            if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && style.overflowX !== 'visible') bad.push(`${e.className || e.tagName} clipped sideways`);
+            if (e.clientHeight > 0 && e.scrollHeight > e.clientHeight + 1 && style.overflowY === 'hidden') bad.push(`${e.className || e.tagName} clipped below`);
+            if (box.width > 0 && (box.left < -0.5 || box.right > window.innerWidth + 0.5)) bad.push(`${e.className || e.tagName} outside the screen`);
+          }
+          if (document.documentElement.scrollWidth > window.innerWidth) bad.push('the page scrolls sideways');
+          return bad;
+        });
+        problems.push(...found.map((p) => `${mode} ${step}: ${p}`));
+      },
+    });
+    await tab.context().close();
+  }
+  assert.deepEqual(problems, []);
 });
 
 test('screenshots of each mode at phone and desktop width (target/screenshots)', LIMIT, async () => {
