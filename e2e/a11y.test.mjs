@@ -223,6 +223,12 @@ test('text spacing set by the reader (WCAG 1.4.12) at 320 px: no text clipped, n
             if (e.clientHeight > 0 && e.scrollHeight > e.clientHeight + 1 && style.overflowY === 'hidden') bad.push(`${e.className || e.tagName} clipped below`);
             if (box.width > 0 && (box.left < -0.5 || box.right > window.innerWidth + 0.5)) bad.push(`${e.className || e.tagName} outside the screen`);
           }
+          // A number on a scale broken over two lines ("1" above "0") reads as two numbers.
+          for (const b of root.querySelectorAll('.scale-value')) {
+            const range = document.createRange();
+            range.selectNodeContents(b);
+            if (range.getClientRects().length > 1) bad.push(`scale value ${b.textContent} broken over lines`);
+          }
           if (document.documentElement.scrollWidth > window.innerWidth) bad.push('the page scrolls sideways');
           return bad;
         });
