@@ -339,6 +339,36 @@ test('a customer who leaves mid-survey continues at the same step with the same 
     assert.equal(posts[2].started_at, posts[0].started_at);
   }));
 
+test('a rating picked and a comment typed without Continue are still there when the customer comes back', LIMIT, () =>
+  scenario(async ({ endpoint, open }) => {
+    const orderId = order();
+    const page = await open(surveyPage(endpoint, 'e2e-steps', orderId));
+    const widget = page.locator('[data-rapport-survey]');
+    await widget.locator('[data-step="nps"]').waitFor();
+    await widget.locator('[role=radio]', { hasText: /^8$/ }).click();
+    await sleep(300);
+    await page.reload();
+    await widget.locator('[data-step="nps"]').waitFor();
+    assert.equal(await widget.locator('[role=radio][aria-checked=true]').textContent(), '8', 'the picked rating is still picked');
+    await widget.locator('.button-primary').click();
+    await answer(page, 'csat', 4);
+    await widget.locator('[data-step="why"] textarea').fill('The parcel came a day');
+    await sleep(300);
+    // The tab is closed (a phone discards it) and the confirmation page opened again.
+    await page.goto(plainPage(endpoint));
+    await page.goto(surveyPage(endpoint, 'e2e-steps', orderId));
+    await widget.locator('[data-step="why"]').waitFor();
+    assert.equal(await widget.locator('textarea').inputValue(), 'The parcel came a day', 'the comment is still there');
+    await widget.locator('textarea').fill('The parcel came a day early');
+    await widget.locator('.button-primary').click();
+    await endpoint.waitFor((e) => e.accepted().some((p) => p.json.status === 'complete'), { what: 'the complete post' });
+    const complete = endpoint.posts.map((p) => p.json).find((p) => p.status === 'complete');
+    assert.equal(complete.answers.nps.value, 8);
+    assert.equal(complete.answers.csat.value, 4);
+    assert.equal(complete.answers.why.value, 'The parcel came a day early');
+    assert.ok(endpoint.posts.every((p) => p.json.response_id === complete.response_id), 'one response');
+  }));
+
 // ---- the shop --------------------------------------------------------------------------
 
 const TYPES = {

@@ -135,14 +135,20 @@ pub(crate) fn App(props: &AppProps) -> Html {
             // renders, and runs the effect that records, in slices that may wait for a later
             // task on a slow device); the render's own record then repeats a recorded state,
             // which posts nothing. A message that comes while others wait goes after them,
-            // in order, and is recorded by its render, as any state is.
+            // in order, and is recorded by its render, as any state is. What the customer picks
+            // or types without going on is kept with the progress at once too, so that a page
+            // left before Continue still has it when they come back.
             let moves = matches!(msg, Msg::Continue | Msg::Skip | Msg::Back);
             if setup.deferred.get() == 0 {
+                let next = run.update(msg.clone());
                 if !moves {
+                    if let Some(next) = next {
+                        setup.delivery.keep_draft(&next.state, next.draft.as_ref());
+                    }
                     run.dispatch(msg);
                     return;
                 }
-                if let Some(next) = run.update(msg.clone()) {
+                if let Some(next) = next {
                     record(&setup, &next);
                 }
             }

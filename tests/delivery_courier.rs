@@ -139,14 +139,19 @@ async fn a_run_resumes_for_the_same_survey_and_order() {
     );
     assert!(first.record(&answered).is_some());
     assert!(rapport::delivery::unfinished("steps", "A-resume"));
+    // They start typing their comment, and leave without Continue.
+    let posted = waiting().len();
+    first.keep_draft(&answered, Some(&AnswerValue::Text("The box was".into())));
+    assert_eq!(waiting().len(), posted, "a draft is kept, not posted");
 
-    // The customer comes back: same response id, same step, same answers.
+    // The customer comes back: same response id, same step, same answers, the comment typed.
     let again = courier(&context);
     assert_eq!(again.session().response_id, first.session().response_id);
     assert_eq!(again.session().started_at, first.session().started_at);
     let run = again.resume(Run::start(survey.clone(), context.clone()));
     assert_eq!(run.state, answered);
     assert_eq!(run.current().map(|s| s.id.as_str()), Some("why"));
+    assert_eq!(run.draft, Some(AnswerValue::Text("The box was".into())));
     assert!(again.record(&run.state).is_none(), "nothing new to post");
     let done = apply(&survey, &context, &run.state, Action::Next);
     let complete = again.record(&done).map(|r| (r.sequence, r.answers.len()));
@@ -199,6 +204,7 @@ async fn saved_runs_are_pruned_when_a_new_one_is_saved_and_saving_again_reads_no
         sequence: 0,
         last: String::new(),
         state: rapport_survey::RunState::default(),
+        draft: None,
         saved: now,
     };
     let read = count_calls("Storage", "getItem", &run_keys());

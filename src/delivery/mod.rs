@@ -23,7 +23,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::Function;
-use rapport_survey::{Answers, Context, Delivery, Response, RunState, Status, ValidSurvey};
+use rapport_survey::{
+    AnswerValue, Answers, Context, Delivery, Response, RunState, Status, ValidSurvey,
+};
 
 use crate::console;
 use crate::session::Session;
@@ -94,7 +96,7 @@ struct Progress {
     /// Its [`fingerprint`].
     last: String,
     /// The state to continue from, until [`Courier::resume`] takes it.
-    resumed: Option<RunState>,
+    resumed: Option<(RunState, Option<AnswerValue>)>,
 }
 
 impl Courier {
@@ -129,7 +131,7 @@ impl Courier {
                 Progress {
                     sequence: saved.sequence,
                     last: saved.last,
-                    resumed: Some(saved.state),
+                    resumed: Some((saved.state, saved.draft)),
                 },
             ),
             None => (
@@ -165,17 +167,19 @@ impl Courier {
         &self.session
     }
 
-    /// `run` (just started) continued from the kept progress, if there is any; only the
-    /// first call continues.
+    /// `run` (just started) continued from the kept progress, if there is any: the kept
+    /// draft, or else the answer given earlier to the step it is at. Only the first call
+    /// continues.
     #[must_use]
     pub fn resume(&self, run: Run) -> Run {
-        let Some(state) = self.progress.borrow_mut().resumed.take() else {
+        let Some((state, kept)) = self.progress.borrow_mut().resumed.take() else {
             return run;
         };
-        let draft = self
-            .survey
-            .current(&state)
-            .and_then(|step| state.answers.get(&step.id).cloned());
+        let draft = kept.or_else(|| {
+            self.survey
+                .current(&state)
+                .and_then(|step| state.answers.get(&step.id).cloned())
+        });
         Run {
             state,
             draft,
@@ -205,6 +209,25 @@ impl Courier {
         if let Some(response) = &response {
             self.post(response);
         }
+        self.keep(state, sequence, last, None);
+        response
+    }
+
+    /// Keeps `draft`, what the customer picked or typed on the current step of `state`
+    /// without going on, with the progress, so that it is there when they come back.
+    pub fn keep_draft(&self, state: &RunState, draft: Option<&AnswerValue>) {
+        if state.done {
+            return;
+        }
+        let (sequence, last) = {
+            let progress = self.progress.borrow();
+            (progress.sequence, progress.last.clone())
+        };
+        self.keep(state, sequence, last, draft.cloned());
+    }
+
+    /// Saves the progress for resuming, when resuming is on.
+    fn keep(&self, state: &RunState, sequence: u32, last: String, draft: Option<AnswerValue>) {
         if let Some(key) = &self.saved_key {
             let saved = Saved {
                 survey_version: self.survey.version,
@@ -213,11 +236,11 @@ impl Courier {
                 sequence,
                 last,
                 state: state.clone(),
+                draft,
                 saved: now_ms(),
             };
             resume::save(key, &saved);
         }
-        response
     }
 
     /// Puts `response` in the outbox; without an endpoint, a complete response goes

@@ -8,7 +8,7 @@
 
 use std::cell::RefCell;
 
-use rapport_survey::{RunState, ValidSurvey};
+use rapport_survey::{AnswerValue, RunState, ValidSurvey};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -36,6 +36,10 @@ pub struct Saved {
     pub last: String,
     /// The engine's state.
     pub state: RunState,
+    /// What the customer picked or typed on the current step and has not sent on with
+    /// Continue yet (a page closed in the middle of a comment keeps the comment).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft: Option<AnswerValue>,
     /// When this was saved (milliseconds since 1970).
     pub saved: u64,
 }
@@ -128,6 +132,7 @@ pub fn read(text: &str) -> Option<Saved> {
         sequence: u32::try_from(json::number(&value, "sequence")?).ok()?,
         last: json::text(&value, "last")?,
         state: json::run_state(value.get("state")?)?,
+        draft: value.get("draft").and_then(json::answer),
         saved: json::number(&value, "saved")?,
     })
 }
@@ -184,6 +189,7 @@ mod tests {
             sequence: 1,
             last: String::new(),
             state,
+            draft: None,
             saved,
         }
     }
@@ -229,6 +235,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         let run = Saved {
             survey_version: -2,
+            draft: Some(AnswerValue::Text("Half a \"thought\"".into())),
             ..saved_at(state, 1_000)
         };
         let text = serde_json::to_string(&run).unwrap_or_default();
