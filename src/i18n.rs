@@ -1,4 +1,5 @@
-//! The widget's own words (buttons, progress, hints, fallbacks) in English and German.
+//! The widget's own words (buttons, progress, hints, fallbacks) in English, German, French,
+//! Spanish, Italian and Dutch.
 //! Everything else the customer reads comes from the survey definition.
 
 use rapport_survey::StepKind;
@@ -107,14 +108,122 @@ pub const DE: Words = Words {
     close: "Schließen",
 };
 
-/// The widget's words for a locale: German for `de` and `de-*`, else English.
+/// French.
+pub const FR: Words = Words {
+    lang: "fr",
+    survey: "Questionnaire",
+    continue_label: "Continuer",
+    submit: "Envoyer",
+    back: "Retour",
+    skip: "Passer",
+    step_of: ["Étape ", " sur ", ""],
+    please_answer: "Veuillez répondre à cette question.",
+    too_long: ["Veuillez raccourcir votre réponse à ", " caractères."],
+    check_answer: "Veuillez vérifier votre réponse.",
+    thanks: "Merci\u{a0}!",
+    not_likely: "Peu probable",
+    very_likely: "Très probable",
+    not_satisfied: "Insatisfait",
+    very_satisfied: "Très satisfait",
+    very_hard: "Très difficile",
+    very_easy: "Très facile",
+    counter: ["", " sur ", " caractères"],
+    consent_yes: "Oui, j’accepte",
+    new_tab: "(s’ouvre dans un nouvel onglet)",
+    close_survey: "Fermer le questionnaire",
+    close: "Fermer",
+};
+
+/// Spanish.
+pub const ES: Words = Words {
+    lang: "es",
+    survey: "Encuesta",
+    continue_label: "Continuar",
+    submit: "Enviar",
+    back: "Atrás",
+    skip: "Omitir",
+    step_of: ["Paso ", " de ", ""],
+    please_answer: "Por favor, responda a esta pregunta.",
+    too_long: ["Por favor, acorte su respuesta a ", " caracteres."],
+    check_answer: "Por favor, revise su respuesta.",
+    thanks: "¡Gracias!",
+    not_likely: "Poco probable",
+    very_likely: "Muy probable",
+    not_satisfied: "Insatisfecho",
+    very_satisfied: "Muy satisfecho",
+    very_hard: "Muy difícil",
+    very_easy: "Muy fácil",
+    counter: ["", " de ", " caracteres"],
+    consent_yes: "Sí, acepto",
+    new_tab: "(se abre en una pestaña nueva)",
+    close_survey: "Cerrar la encuesta",
+    close: "Cerrar",
+};
+
+/// Italian.
+pub const IT: Words = Words {
+    lang: "it",
+    survey: "Sondaggio",
+    continue_label: "Continua",
+    submit: "Invia",
+    back: "Indietro",
+    skip: "Salta",
+    step_of: ["Passo ", " di ", ""],
+    please_answer: "Per favore, risponda a questa domanda.",
+    too_long: ["Per favore, accorci la risposta a ", " caratteri."],
+    check_answer: "Per favore, controlli la risposta.",
+    thanks: "Grazie!",
+    not_likely: "Poco probabile",
+    very_likely: "Molto probabile",
+    not_satisfied: "Insoddisfatto",
+    very_satisfied: "Molto soddisfatto",
+    very_hard: "Molto difficile",
+    very_easy: "Molto facile",
+    counter: ["", " di ", " caratteri"],
+    consent_yes: "Sì, acconsento",
+    new_tab: "(si apre in una nuova scheda)",
+    close_survey: "Chiudi il sondaggio",
+    close: "Chiudi",
+};
+
+/// Dutch.
+pub const NL: Words = Words {
+    lang: "nl",
+    survey: "Enquête",
+    continue_label: "Verder",
+    submit: "Versturen",
+    back: "Terug",
+    skip: "Overslaan",
+    step_of: ["Stap ", " van ", ""],
+    please_answer: "Beantwoord deze vraag alstublieft.",
+    too_long: ["Kort uw antwoord in tot ", " tekens."],
+    check_answer: "Controleer uw antwoord alstublieft.",
+    thanks: "Bedankt!",
+    not_likely: "Onwaarschijnlijk",
+    very_likely: "Zeer waarschijnlijk",
+    not_satisfied: "Ontevreden",
+    very_satisfied: "Zeer tevreden",
+    very_hard: "Zeer moeilijk",
+    very_easy: "Zeer makkelijk",
+    counter: ["", " van ", " tekens"],
+    consent_yes: "Ja, ik ga akkoord",
+    new_tab: "(opent in een nieuw tabblad)",
+    close_survey: "Enquête sluiten",
+    close: "Sluiten",
+};
+
+/// Every language the widget has words in; the first is the one for any other language.
+pub const ALL: [&Words; 6] = [&EN, &DE, &FR, &ES, &IT, &NL];
+
+/// The widget's words for a locale, by its language (`fr-CA` → French); English for a
+/// language it has no words in.
 #[must_use]
 pub fn words(locale: &str) -> &'static Words {
-    if crate::locale::primary_subtag(locale).eq_ignore_ascii_case("de") {
-        &DE
-    } else {
-        &EN
-    }
+    let language = crate::locale::primary_subtag(locale);
+    ALL.iter()
+        .find(|words| words.lang.eq_ignore_ascii_case(language))
+        .copied()
+        .unwrap_or(&EN)
 }
 
 impl Words {
@@ -161,11 +270,57 @@ mod tests {
     use super::*;
 
     #[test]
-    fn german_for_german_locales_else_english() {
+    fn words_by_the_locales_language_else_english() {
         assert_eq!(words("de").lang, "de");
         assert_eq!(words("de-AT").lang, "de");
         assert_eq!(words("en-GB").lang, "en");
-        assert_eq!(words("fr").lang, "en");
+        assert_eq!(words("FR-ca").lang, "fr");
+        assert_eq!(words("es-MX").lang, "es");
+        assert_eq!(words("it").lang, "it");
+        assert_eq!(words("nl-BE").lang, "nl");
+        assert_eq!(words("pl").lang, "en");
+        assert_eq!(words("").lang, "en");
+        assert_eq!(FR.step_of(2, 5), "Étape 2 sur 5");
+        assert_eq!(NL.counter(12, 500), "12 van 500 tekens");
+    }
+
+    /// A language's words are its own: none left in English by a copy and paste, and none
+    /// empty (the fallbacks aside, each word differs from the English one).
+    #[test]
+    fn every_language_has_all_its_words() {
+        for words in ALL {
+            let all = |w: &Words| {
+                [
+                    w.survey,
+                    w.continue_label,
+                    w.submit,
+                    w.back,
+                    w.skip,
+                    w.please_answer,
+                    w.check_answer,
+                    w.thanks,
+                    w.not_likely,
+                    w.very_likely,
+                    w.not_satisfied,
+                    w.very_satisfied,
+                    w.very_hard,
+                    w.very_easy,
+                    w.consent_yes,
+                    w.new_tab,
+                    w.close_survey,
+                    w.close,
+                    w.step_of[0],
+                    w.too_long[0],
+                    w.too_long[1],
+                ]
+            };
+            for (word, english) in all(words).into_iter().zip(all(&EN)) {
+                assert!(!word.trim().is_empty(), "{}: an empty word", words.lang);
+                if words.lang != "en" {
+                    assert_ne!(word, english, "{}: still English", words.lang);
+                }
+            }
+        }
     }
 
     #[test]

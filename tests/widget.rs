@@ -788,3 +788,65 @@ async fn the_locale_condition_reads_the_locale_the_survey_is_shown_in() {
         host.remove();
     }
 }
+
+/// A Swiss shop's survey in French and Italian (no English): an NPS step without end labels.
+const SWISS: &str = r#"{
+  "id": "swiss", "version": 1, "default_locale": "fr", "locales": ["fr", "it"],
+  "steps": [
+    {"id": "nps", "kind": "nps", "title": {"fr": "Nous recommanderiez-vous ?", "it": "Ci consiglierebbe?"}},
+    {"id": "why", "kind": "text", "max_length": 200, "title": {"fr": "Pourquoi ?", "it": "Perché?"}}
+  ]
+}"#;
+
+#[wasm_bindgen_test]
+async fn the_widgets_own_words_are_in_the_language_the_survey_is_shown_in() {
+    for (locale, words) in [
+        (
+            "fr-CH",
+            [
+                "Continuer",
+                "Peu probable",
+                "Très probable",
+                "Passer",
+                "Étape 1 sur 2",
+            ],
+        ),
+        (
+            "it-CH",
+            [
+                "Continua",
+                "Poco probabile",
+                "Molto probabile",
+                "Salta",
+                "Passo 1 di 2",
+            ],
+        ),
+    ] {
+        let host = new_element(&format!("words-{locale}"));
+        let (options, _responses) = collecting_options("{}");
+        let widget = match mount(&host, survey(SWISS), options.with_locale(locale)) {
+            Ok(widget) => widget,
+            Err(err) => panic!("mount: {err}"),
+        };
+        let root = rendered(&host).await;
+        let ends: Vec<String> = find_all(&root, ".scale-ends span")
+            .iter()
+            .map(|e| e.text_content().unwrap_or_default())
+            .collect();
+        let shown = [
+            text(&root, ".button-primary"),
+            ends.first().cloned().unwrap_or_default(),
+            ends.get(1).cloned().unwrap_or_default(),
+            text(&root, ".button-skip"),
+            root.text_content().unwrap_or_default(),
+        ];
+        assert_eq!(shown[..4], words[..4], "shown in {locale}");
+        assert!(
+            shown[4].contains(words[4]),
+            "{locale}: the progress in {}",
+            shown[4]
+        );
+        widget.unmount();
+        host.remove();
+    }
+}
