@@ -359,6 +359,11 @@ test('a rating picked and a comment typed without Continue are still there when 
     await page.goto(surveyPage(endpoint, 'e2e-steps', orderId));
     await widget.locator('[data-step="why"]').waitFor();
     assert.equal(await widget.locator('textarea').inputValue(), 'The parcel came a day', 'the comment is still there');
+    // Shown once more without a word typed, it is still kept.
+    await sleep(300);
+    await page.reload();
+    await widget.locator('[data-step="why"]').waitFor();
+    assert.equal(await widget.locator('textarea').inputValue(), 'The parcel came a day', 'the comment is kept on the next visit too');
     await widget.locator('textarea').fill('The parcel came a day early');
     await widget.locator('.button-primary').click();
     await endpoint.waitFor((e) => e.accepted().some((p) => p.json.status === 'complete'), { what: 'the complete post' });

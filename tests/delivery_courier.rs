@@ -152,7 +152,11 @@ async fn a_run_resumes_for_the_same_survey_and_order() {
     assert_eq!(run.state, answered);
     assert_eq!(run.current().map(|s| s.id.as_str()), Some("why"));
     assert_eq!(run.draft, Some(AnswerValue::Text("The box was".into())));
+    // The page shows it and records the same state again (its first render): the comment is
+    // still kept, for a third visit.
     assert!(again.record(&run.state).is_none(), "nothing new to post");
+    let third = courier(&context).resume(Run::start(survey.clone(), context.clone()));
+    assert_eq!(third.draft, Some(AnswerValue::Text("The box was".into())));
     let done = apply(&survey, &context, &run.state, Action::Next);
     let complete = again.record(&done).map(|r| (r.sequence, r.answers.len()));
     assert_eq!(

@@ -97,6 +97,8 @@ struct Progress {
     last: String,
     /// The state to continue from, until [`Courier::resume`] takes it.
     resumed: Option<(RunState, Option<AnswerValue>)>,
+    /// The state last kept for resuming and the draft kept with it.
+    kept: Option<(RunState, Option<AnswerValue>)>,
 }
 
 impl Courier {
@@ -131,6 +133,7 @@ impl Courier {
                 Progress {
                     sequence: saved.sequence,
                     last: saved.last,
+                    kept: Some((saved.state.clone(), saved.draft.clone())),
                     resumed: Some((saved.state, saved.draft)),
                 },
             ),
@@ -140,6 +143,7 @@ impl Courier {
                     sequence: 0,
                     last: fingerprint(false, &Answers::new()),
                     resumed: None,
+                    kept: None,
                 },
             ),
         };
@@ -209,7 +213,12 @@ impl Courier {
         if let Some(response) = &response {
             self.post(response);
         }
-        self.keep(state, sequence, last, None);
+        // The same state kept again (the first render of a resumed run) keeps its draft.
+        let draft = match &self.progress.borrow().kept {
+            Some((kept, draft)) if kept == state => draft.clone(),
+            _ => None,
+        };
+        self.keep(state, sequence, last, draft);
         response
     }
 
@@ -229,6 +238,7 @@ impl Courier {
     /// Saves the progress for resuming, when resuming is on.
     fn keep(&self, state: &RunState, sequence: u32, last: String, draft: Option<AnswerValue>) {
         if let Some(key) = &self.saved_key {
+            self.progress.borrow_mut().kept = Some((state.clone(), draft.clone()));
             let saved = Saved {
                 survey_version: self.survey.version,
                 response_id: self.session.response_id.clone(),
