@@ -1072,20 +1072,71 @@ async fn the_hosted_page_runs_the_widget_with_the_signed_context() {
     ), "{html}");
     assert!(html.contains("data-endpoint=\"/v1/responses?ctx="));
 
+    assert!(html.contains("<html lang=\"de\">"), "{html}");
+    assert!(html.contains("<title>Umfrage</title>"), "{html}");
+
+    // The link says `locale=de`: what went wrong is said in German.
     let tampered = query.replace("total=649", "total=6");
     let (status, _, body) = app.get(format!("/s/post-purchase?{tampered}")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(String::from_utf8(body)
-        .unwrap()
-        .contains("This survey link is not valid"));
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("Dieser Umfrage-Link ist ungültig"), "{html}");
+    assert!(html.contains("<html lang=\"de\">"), "{html}");
     let expired = signed_query(1000);
     let (status, _, body) = app.get(format!("/s/post-purchase?{expired}")).await;
     assert_eq!(status, StatusCode::GONE);
     assert!(String::from_utf8(body)
         .unwrap()
-        .contains("This survey link has expired"));
-    let (status, _, _) = app.get("/s/fournier-forms?expires=1&sig=00").await;
+        .contains("Dieser Umfrage-Link ist abgelaufen"));
+    let (status, _, body) = app.get("/s/fournier-forms?expires=1&sig=00").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(String::from_utf8(body)
+        .unwrap()
+        .contains("Survey not found"));
+}
+
+#[tokio::test]
+async fn a_link_without_a_locale_is_answered_in_the_browsers_language() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("rapport.js"), b"/* the loader */").unwrap();
+    let app = serving(dist.path()).await;
+    let later = time::OffsetDateTime::now_utc().unix_timestamp() + 3600;
+    let query = format!("order_id=A-1001&total=649&currency=EUR&expires={later}");
+    let signed = format!(
+        "{query}&sig={}",
+        signing::sign(SECRET, "post-purchase", &query)
+    );
+    let get = |query: String, languages: &'static str| {
+        Request::get(format!("/s/post-purchase?{query}"))
+            .header("accept-language", languages)
+            .body(Body::empty())
+            .unwrap()
+    };
+    // The page: in the browser's language, which the widget reads from <html lang>.
+    let (status, _, body) = app.send(get(signed.clone(), "fr-CH, de;q=0.8")).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("<html lang=\"fr\">"), "{html}");
+    assert!(html.contains("<title>Questionnaire</title>"), "{html}");
+    assert!(!html.contains("data-locale"), "{html}");
+    // An expired link, for a browser that prefers Italian over English.
+    let old = "order_id=A-1001&expires=1000".to_owned();
+    let expired = format!("{old}&sig={}", signing::sign(SECRET, "post-purchase", &old));
+    let (status, _, body) = app.send(get(expired, "en;q=0.4, it")).await;
+    assert_eq!(status, StatusCode::GONE);
+    let html = String::from_utf8(body).unwrap();
+    assert!(
+        html.contains("Questo link del sondaggio è scaduto"),
+        "{html}"
+    );
+    // A language without words: English.
+    let (status, _, body) = app
+        .send(get(signed.replace("total=649", "total=6"), "pl"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("This survey link is not valid"), "{html}");
+    assert!(html.contains("<html lang=\"en\">"), "{html}");
 }
 
 #[tokio::test]

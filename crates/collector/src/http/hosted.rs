@@ -4,27 +4,41 @@
 //! collector can check the signature again and record the response as verified.
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
+use super::page_words::{self, PageWords};
 use crate::signing::{self, LinkError};
 use crate::state::AppState;
 
-/// The hosted page, or a clear error page.
+/// The hosted page, or a clear error page, in the customer's language (the link's `locale`,
+/// else the browser's `Accept-Language`; see [`page_words`]).
 pub async fn hosted_page(
     State(state): State<AppState>,
     Path(survey_id): Path<String>,
     RawQuery(query): RawQuery,
+    headers: HeaderMap,
 ) -> Response {
+    let query = query.unwrap_or_default();
+    // The link's locale, read before its signature is checked: it only picks the words of
+    // the page, so that an expired or broken link is explained in the customer's language.
+    let link_locale = form_urlencoded::parse(query.as_bytes())
+        .find(|(name, _)| name == "locale")
+        .map(|(_, value)| value.into_owned());
+    let accept_language = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok());
+    let words = page_words::choose(link_locale.as_deref(), accept_language);
     let Some(secret) = state
         .sites()
         .site_of(&survey_id)
         .and_then(|site| site.signing_secret.clone())
     else {
         return problem_page(
+            words,
             StatusCode::NOT_FOUND,
-            "Survey not found",
-            "There is no survey at this address. Please use the link from your order email.",
+            words.not_found,
+            words.no_such_survey,
         );
     };
     let widget = match &state.settings().dist {
@@ -37,48 +51,48 @@ pub async fn hosted_page(
         // The page loads `/rapport.js` from `--dist`; without it the customer would see a
         // blank page.
         tracing::warn!(survey = %survey_id, "hosted page asked for, but the collector was started without --dist, or its folder has no rapport.js (build it with `cargo xtask dist`); answered 503");
+        let text = format!(
+            "{} (For the shop: this collector was started without --dist, or its folder has no rapport.js: the survey widget.)",
+            words.cannot_show
+        );
         return problem_page(
+            words,
             StatusCode::SERVICE_UNAVAILABLE,
-            "Please try again later",
-            "The survey cannot be shown right now. Please try again later. (For the shop: this collector was started without --dist, or its folder has no rapport.js: the survey widget.)",
+            words.try_later,
+            &text,
         );
     }
     match state.latest_survey(&survey_id).await {
         Ok(Some(_)) => {}
         Ok(None) => {
             return problem_page(
+                words,
                 StatusCode::NOT_FOUND,
-                "Survey not found",
-                "This survey is not available (any more). Thank you for your interest.",
+                words.not_found,
+                words.withdrawn,
             )
         }
         Err(err) => {
             tracing::error!(error = %err, "hosted page: database error");
             return problem_page(
+                words,
                 StatusCode::SERVICE_UNAVAILABLE,
-                "Please try again later",
-                "The survey cannot be shown right now. Please try again in a few minutes.",
+                words.try_later,
+                words.cannot_show_minutes,
             );
         }
     }
-    let query = query.unwrap_or_default();
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let signed = match signing::verify(&secret, &survey_id, &query, now, 0) {
         Ok(signed) => signed,
         Err(LinkError::Expired) => {
-            return problem_page(
-                StatusCode::GONE,
-                "This survey link has expired",
-                "Thank you for wanting to answer! This link is no longer valid. If the shop sent you a newer email, please use the link in it.",
-            )
+            let [title, text] = words.expired;
+            return problem_page(words, StatusCode::GONE, title, text);
         }
         Err(err) => {
             tracing::info!(error = %err, survey = %survey_id, "hosted page: invalid link");
-            return problem_page(
-                StatusCode::FORBIDDEN,
-                "This survey link is not valid",
-                "The link seems to be incomplete or changed. Please open it again from your order email, or copy the whole address.",
-            );
+            let [title, text] = words.invalid;
+            return problem_page(words, StatusCode::FORBIDDEN, title, text);
         }
     };
     let context = serde_json::to_string(&signed.context()).unwrap_or_else(|_| "{}".into());
@@ -105,12 +119,12 @@ pub async fn hosted_page(
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <meta name="robots" content="noindex">
-  <title>Survey</title>
+  <title>{title}</title>
 </head>
 <body>
   <main class="shop-main">
     <div id="rapport-survey"></div>
-    <noscript><p>This survey needs JavaScript.</p></noscript>
+    <noscript><p lang="{words_lang}">{needs_javascript}</p></noscript>
   </main>
   <script src="/rapport.js"
           data-survey="/v1/surveys/{survey}"
@@ -121,7 +135,11 @@ pub async fn hosted_page(
 </body>
 </html>
 "##,
-        lang = escape(signed.locale.as_deref().unwrap_or("en")),
+        // The widget reads the page's language when the link names no locale.
+        lang = escape(signed.locale.as_deref().unwrap_or(words.lang)),
+        title = escape(words.survey),
+        words_lang = words.lang,
+        needs_javascript = escape(words.needs_javascript),
         survey = escape(&survey_id),
         endpoint = escape(&endpoint),
         context = escape(&context),
@@ -130,9 +148,10 @@ pub async fn hosted_page(
 }
 
 /// A small page explaining what went wrong, for customers.
-fn problem_page(status: StatusCode, title: &str, text: &str) -> Response {
+fn problem_page(words: &PageWords, status: StatusCode, title: &str, text: &str) -> Response {
     let page = format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n  <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n  <title>{title}</title>\n</head>\n<body>\n  <main>\n    <h1>{title}</h1>\n    <p>{text}</p>\n  </main>\n</body>\n</html>\n",
+        "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n  <meta charset=\"utf-8\">\n  <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n  <title>{title}</title>\n</head>\n<body>\n  <main>\n    <h1>{title}</h1>\n    <p>{text}</p>\n  </main>\n</body>\n</html>\n",
+        lang = words.lang,
         title = escape(title),
         text = escape(text),
     );

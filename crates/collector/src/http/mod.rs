@@ -18,6 +18,7 @@
 mod cors;
 pub mod error;
 mod hosted;
+mod page_words;
 mod researcher;
 mod responses;
 mod surveys;
