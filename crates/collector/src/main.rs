@@ -81,7 +81,7 @@ async fn serve(database_url: &str, args: &ServeArgs) -> Result<(), String> {
 async fn open(database_url: &str) -> Result<std::sync::Arc<dyn store::Store>, String> {
     store::open(database_url)
         .await
-        .map_err(|err| format!("{err} (database {database_url})"))
+        .map_err(|err| format!("{err} (database {})", store::shown_url(database_url)))
 }
 
 async fn token(store: &dyn store::Store, action: TokenAction) -> Result<(), String> {

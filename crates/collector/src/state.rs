@@ -33,6 +33,10 @@ pub struct Settings {
     pub sites: SitesFile,
     /// SHA-256 hashes of researcher tokens given on the command line.
     pub token_sha256: Vec<String>,
+    /// How long a request to the widget's routes and the hosted page may take, its body
+    /// included ([`crate::http::REQUEST_DEADLINE`]): a client that trickles its request in
+    /// holds the connection no longer than this.
+    pub request_deadline: std::time::Duration,
 }
 
 impl Default for Settings {
@@ -46,6 +50,7 @@ impl Default for Settings {
             dist: None,
             sites: SitesFile::default(),
             token_sha256: Vec::new(),
+            request_deadline: crate::http::REQUEST_DEADLINE,
         }
     }
 }
@@ -74,6 +79,7 @@ impl Settings {
             dist: args.dist.clone(),
             sites,
             token_sha256: args.researcher_token_sha256.clone(),
+            request_deadline: crate::http::REQUEST_DEADLINE,
         })
     }
 }

@@ -247,6 +247,45 @@ async fn too_many_posts_from_one_client_are_429_with_retry_after() {
 }
 
 #[tokio::test]
+async fn a_post_trickled_in_slower_than_the_deadline_gets_408_and_frees_the_connection() {
+    use futures_util::StreamExt;
+    let app = TestApp::with(
+        Backend::Sqlite,
+        rapport_collector::Settings {
+            request_deadline: std::time::Duration::from_millis(300),
+            ..settings()
+        },
+    )
+    .await
+    .unwrap();
+    let survey = survey("post-purchase");
+    let response = complete(&survey, "fling", 9);
+    let body = serde_json::to_vec(&response).unwrap();
+    // Half of the body, and then nothing more, ever.
+    let half = axum::body::Bytes::copy_from_slice(&body[..body.len() / 2]);
+    let stream = futures_util::stream::iter([Ok::<_, std::io::Error>(half)])
+        .chain(futures_util::stream::pending());
+    let mut request = post_response(&response);
+    *request.body_mut() = Body::from_stream(stream);
+    let started = std::time::Instant::now();
+    let (status, headers, bytes) =
+        tokio::time::timeout(std::time::Duration::from_secs(10), app.send(request))
+            .await
+            .expect("the collector answers the stalled post");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
+    assert_eq!(headers["content-type"], "application/json");
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(codes(&body).0, "request_timeout");
+    assert_eq!(
+        body["error"]["message"],
+        "the request took longer than 300ms to arrive; send it again"
+    );
+    // Nothing was stored; the whole post, sent again, is.
+    assert_eq!(app.post(&response).await.0, StatusCode::CREATED);
+}
+
+#[tokio::test]
 async fn behind_a_proxy_the_rate_limit_keys_on_the_address_the_proxy_appended() {
     let app = TestApp::with(
         Backend::Sqlite,

@@ -110,6 +110,9 @@ pub enum AppError {
     /// A query parameter is malformed.
     #[error("{0}")]
     InvalidQuery(String),
+    /// The request (its body included) took longer than the collector waits.
+    #[error("the request took longer than {0:?} to arrive; send it again")]
+    RequestTimeout(Duration),
     /// The collector is shutting down.
     #[error("the collector is shutting down; retry shortly")]
     Unavailable,
@@ -158,6 +161,7 @@ impl AppError {
             Self::OriginNotAllowed { .. } | Self::OriginUnknown(_) => StatusCode::FORBIDDEN,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::VersionPublished { .. } | Self::ResponseIdConflict(_) => StatusCode::CONFLICT,
+            Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -183,6 +187,7 @@ impl AppError {
             Self::VersionPublished { .. } => "version_published",
             Self::ResponseIdConflict(_) => "response_id_conflict",
             Self::InvalidQuery(_) => "invalid_query",
+            Self::RequestTimeout(_) => "request_timeout",
             Self::Unavailable => "unavailable",
             Self::Internal(_) => "internal",
         }

@@ -46,6 +46,9 @@ pub use error::{AppError, AppResult};
 
 use crate::state::AppState;
 
+/// How long a request to the widget's routes may take, its body included, by default.
+pub const REQUEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// The policy of every HTML page the collector serves: the widget works under it.
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
 
@@ -69,6 +72,8 @@ pub fn app(state: AppState) -> Router {
             "/v1/surveys/{survey_id}/versions/{version}",
             get(surveys::survey_version).options(cors::preflight),
         )
+        // Inside the CORS layer, so that the page can read a 408 too.
+        .layer(middleware::from_fn_with_state(state.clone(), deadline))
         .layer(middleware::from_fn_with_state(state.clone(), cors::cors));
     let researcher = Router::new()
         .route(
@@ -165,6 +170,18 @@ async fn method_not_allowed() -> AppError {
 }
 
 /// Adds the CSP to HTML, `nosniff` everywhere, and cache headers to static files.
+/// Answers 408 `request_timeout` when a request (its body included) takes longer than
+/// [`crate::state::Settings::request_deadline`]: a client trickling its post in one byte at a
+/// time would otherwise hold its connection and a task for as long as it likes. The widget
+/// sends a 408'd post again.
+async fn deadline(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let limit = state.settings().request_deadline;
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => AppError::RequestTimeout(limit).into_response(),
+    }
+}
+
 async fn security_headers(request: Request, next: Next) -> Response {
     let immutable = is_hashed_asset(request.uri().path());
     let mut response = next.run(request).await;

@@ -234,7 +234,26 @@ pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Arc::new(PostgresStore::open(url).await?))
     } else {
-        Err(StoreError::UnsupportedUrl(url.to_owned()))
+        Err(StoreError::UnsupportedUrl(shown_url(url)))
+    }
+}
+
+/// A database URL as it may be shown in messages and logs: a password in it is `***`
+/// (`postgres://rapport:***@db/rapport`).
+#[must_use]
+pub fn shown_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
+            let hidden = if userinfo.contains(':') { ":***" } else { "" };
+            format!("{scheme}://{user}{hidden}@{host}{path}")
+        }
+        None => url.to_owned(),
     }
 }
 
@@ -504,3 +523,26 @@ macro_rules! impl_store {
 }
 impl_store!(sqlx::Sqlite, "sqlite");
 impl_store!(sqlx::Postgres, "postgres");
+
+#[cfg(test)]
+mod tests {
+    use super::shown_url;
+
+    #[test]
+    fn a_password_in_a_database_url_is_not_shown() {
+        assert_eq!(
+            shown_url("postgres://rapport:s3cr%40t@db.example:5432/rapport?sslmode=require"),
+            "postgres://rapport:***@db.example:5432/rapport?sslmode=require"
+        );
+        assert_eq!(
+            shown_url("postgresql://rapport@db/rapport"),
+            "postgresql://rapport@db/rapport"
+        );
+        assert_eq!(shown_url("sqlite://rapport.db"), "sqlite://rapport.db");
+        assert_eq!(
+            shown_url("sqlite:rapport.db?mode=rwc"),
+            "sqlite:rapport.db?mode=rwc"
+        );
+        assert_eq!(shown_url("mysql://u:p@h/db"), "mysql://u:***@h/db");
+    }
+}
