@@ -242,7 +242,7 @@ impl FromRequestParts<AppState> for ClientIp {
                 .next_back()
                 .and_then(|value| value.to_str().ok())
                 .and_then(|value| value.rsplit(',').next())
-                .and_then(|last| last.trim().parse().ok());
+                .and_then(forwarded_address);
             if forwarded.is_some() {
                 return Ok(Self(forwarded));
             }
@@ -256,9 +256,43 @@ impl FromRequestParts<AppState> for ClientIp {
     }
 }
 
+/// An `X-Forwarded-For` entry as an address: `203.0.113.7` and `2001:db8::1`, and the forms
+/// some proxies write with the client's port, `203.0.113.7:51234` and `[2001:db8::1]:51234`
+/// (or bracketed without a port). Without this, such a proxy's entries would all be read as
+/// the proxy's own address, and one client's burst would rate-limit every customer.
+fn forwarded_address(entry: &str) -> Option<IpAddr> {
+    let entry = entry.trim();
+    entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|socket| socket.ip()))
+        .or_else(|| {
+            entry
+                .strip_prefix('[')
+                .and_then(|rest| rest.strip_suffix(']'))
+                .and_then(|inner| inner.parse().ok())
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_hashed_asset;
+
+    #[test]
+    fn forwarded_entries_with_a_port_or_brackets_are_read_as_the_address() {
+        use super::forwarded_address;
+        use std::net::IpAddr;
+        let v4: Option<IpAddr> = Some([203, 0, 113, 7].into());
+        assert_eq!(forwarded_address(" 203.0.113.7"), v4);
+        assert_eq!(forwarded_address("203.0.113.7:51234"), v4);
+        let v6 = "2001:db8::1".parse::<IpAddr>().ok();
+        assert!(v6.is_some());
+        assert_eq!(forwarded_address("2001:db8::1"), v6);
+        assert_eq!(forwarded_address("[2001:db8::1]:51234"), v6);
+        assert_eq!(forwarded_address("[2001:db8::1]"), v6);
+        assert_eq!(forwarded_address("unknown"), None);
+        assert_eq!(forwarded_address(""), None);
+    }
 
     #[test]
     fn recognises_hashed_assets_only() {
