@@ -1314,6 +1314,25 @@ async fn responses_from_a_signed_link_are_stored_as_verified() {
         .unwrap()
         .unwrap();
     assert_eq!(row.context_verified, 1);
+    // The same response's next post keeps it verified.
+    let mut later_post = verified.clone();
+    later_post.sequence = 2;
+    let (status, body) = app.json(post(&later_post, &ctx)).await;
+    assert_eq!(
+        (status, &body["context_verified"]),
+        (StatusCode::OK, &json!(true)),
+        "{body}"
+    );
+    // Another response with the same link and the signed context: stored, not verified — one
+    // emailed link vouches for one response, however often it is used (also with the
+    // signature written in capitals).
+    let (unsigned, sig) = ctx.split_once("sig%3D").unwrap();
+    let capitals = format!("{unsigned}sig%3D{}", sig.to_uppercase());
+    for link in [ctx.clone(), capitals] {
+        let (status, body) = app.json(post(&make(&context), &link)).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(body["context_verified"], false, "{link}");
+    }
     // Another context than the signed one: stored, but not verified.
     context.order.total = Some(10.0);
     let (status, body) = app.json(post(&make(&context), &ctx)).await;

@@ -47,6 +47,7 @@ both_backends!(
     tokens_are_created_revoked_and_listed,
     concurrent_posts_through_the_writer_are_stored_once,
     the_http_flow_works_end_to_end,
+    a_link_is_claimed_by_one_response_even_when_two_post_at_once,
 );
 
 async fn open(backend: Backend) -> (tempfile::TempDir, String, Arc<dyn Store>) {
@@ -299,4 +300,28 @@ async fn the_http_flow_works_end_to_end(backend: Backend) {
         body["by_relationship"]["best_friends"]["nps"]["score"],
         100.0
     );
+}
+
+async fn a_link_is_claimed_by_one_response_even_when_two_post_at_once(backend: Backend) {
+    let (_dir, _url, store) = open(backend).await;
+    let at = "2026-12-07T12:00:00Z";
+    assert!(store.claim_link("link-a", "r-1", at).await.unwrap());
+    // Its own later posts keep it; another response does not get it.
+    assert!(store.claim_link("link-a", "r-1", at).await.unwrap());
+    assert!(!store.claim_link("link-a", "r-2", at).await.unwrap());
+    // Ten responses claim one new link at once: exactly one gets it.
+    let claims = (0..10).map(|i| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            store
+                .claim_link("link-b", &format!("r-b{i}"), "2026-12-07T12:00:01Z")
+                .await
+                .unwrap()
+        })
+    });
+    let mut owners = 0;
+    for claim in claims.collect::<Vec<_>>() {
+        owners += usize::from(claim.await.unwrap());
+    }
+    assert_eq!(owners, 1);
 }

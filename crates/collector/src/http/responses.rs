@@ -16,6 +16,7 @@ use super::{AppError, AppResult, ClientIp};
 use crate::signing;
 use crate::state::AppState;
 use crate::store::{NewResponse, SaveOutcome};
+use crate::tokens;
 
 /// The acknowledgement of a stored (or already stored) post.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -81,7 +82,7 @@ pub async fn responses_create(
             problems,
         });
     }
-    let context_verified = verified(&state, &response, query.as_deref());
+    let context_verified = verified(&state, &response, query.as_deref()).await?;
     let new = to_row(&response, context_verified);
     let outcome = state.writer().save(new).await?;
     let status = match outcome {
@@ -134,22 +135,42 @@ fn parse(body: &[u8]) -> AppResult<Response> {
 }
 
 /// Whether the post came from a valid signed link (`?ctx=<the link's query>`) whose context
-/// is exactly the response's.
-fn verified(state: &AppState, response: &Response, query: Option<&str>) -> bool {
+/// is exactly the response's, and the link verifies no other response: the first response
+/// posted with a link claims it (its later posts keep it), so that one emailed link cannot
+/// vouch for any number of responses.
+///
+/// # Errors
+/// The database cannot record the claim (the widget posts again).
+async fn verified(state: &AppState, response: &Response, query: Option<&str>) -> AppResult<bool> {
+    let signed = signed_by_link(state, response, query);
+    let Some(sig) = signed else {
+        return Ok(false);
+    };
+    let link = tokens::hash(&sig.to_ascii_lowercase());
+    let owner = state
+        .store()
+        .claim_link(&link, &response.response_id, &crate::now_rfc3339())
+        .await?;
+    if !owner {
+        tracing::info!(response_id = %response.response_id, "response from a survey link that already verified another response; stored as unverified");
+    }
+    Ok(owner)
+}
+
+/// The signature of the valid signed link the post came from, when its context is the
+/// response's.
+fn signed_by_link(state: &AppState, response: &Response, query: Option<&str>) -> Option<String> {
     let Some(link_query) = query.and_then(|query| {
         form_urlencoded::parse(query.as_bytes())
             .find(|(key, _)| key == "ctx")
             .map(|(_, value)| value.into_owned())
     }) else {
-        return false;
+        return None;
     };
-    let Some(secret) = state
+    let secret = state
         .sites()
         .site_of(&response.survey_id)
-        .and_then(|site| site.signing_secret.as_deref())
-    else {
-        return false;
-    };
+        .and_then(|site| site.signing_secret.as_deref())?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     match signing::verify(
         secret,
@@ -159,15 +180,15 @@ fn verified(state: &AppState, response: &Response, query: Option<&str>) -> bool 
         signing::ANSWER_GRACE_SECS,
     ) {
         Ok(signed) => {
-            let matches = signed.matches(response);
-            if !matches {
+            if !signed.matches(response) {
                 tracing::info!(response_id = %response.response_id, "response from a valid survey link with another context than the signed one; stored as unverified");
+                return None;
             }
-            matches
+            signing::split_signature(&link_query).map(|(_, sig)| sig.to_owned())
         }
         Err(err) => {
             tracing::info!(error = %err, response_id = %response.response_id, "response from an invalid survey link; stored as unverified");
-            false
+            None
         }
     }
 }

@@ -222,6 +222,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// Every token, by name.
     async fn tokens(&self) -> StoreResult<Vec<TokenInfo>>;
+
+    /// Claims the signed link whose signature hashes to `link_sha256` for `response_id`:
+    /// `true` if the link is that response's (claimed now or by an earlier post of it),
+    /// `false` if another response claimed it first.
+    async fn claim_link(&self, link_sha256: &str, response_id: &str, at: &str)
+        -> StoreResult<bool>;
 }
 
 /// Opens the store a database URL names and applies its migrations.
@@ -500,6 +506,31 @@ macro_rules! impl_store {
                     .await?
                     .rows_affected();
                 Ok(deleted == 1)
+            }
+
+            async fn claim_link(
+                &self,
+                link_sha256: &str,
+                response_id: &str,
+                at: &str,
+            ) -> StoreResult<bool> {
+                let mut tx = self.write.begin().await?;
+                sqlx::query(
+                    "INSERT INTO verified_links (link_sha256, response_id, claimed_at) \
+                     VALUES ($1, $2, $3) ON CONFLICT (link_sha256) DO NOTHING",
+                )
+                .bind(link_sha256)
+                .bind(response_id)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+                let (owner,): (String,) =
+                    sqlx::query_as("SELECT response_id FROM verified_links WHERE link_sha256 = $1")
+                        .bind(link_sha256)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                tx.commit().await?;
+                Ok(owner == response_id)
             }
 
             async fn token_exists(&self, sha256: &str) -> StoreResult<bool> {
