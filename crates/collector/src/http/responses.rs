@@ -142,8 +142,7 @@ fn parse(body: &[u8]) -> AppResult<Response> {
 /// # Errors
 /// The database cannot record the claim (the widget posts again).
 async fn verified(state: &AppState, response: &Response, query: Option<&str>) -> AppResult<bool> {
-    let signed = signed_by_link(state, response, query);
-    let Some(sig) = signed else {
+    let Some(sig) = signed_by_link(state, response, query) else {
         return Ok(false);
     };
     let link = tokens::hash(&sig.to_ascii_lowercase());
@@ -160,13 +159,11 @@ async fn verified(state: &AppState, response: &Response, query: Option<&str>) ->
 /// The signature of the valid signed link the post came from, when its context is the
 /// response's.
 fn signed_by_link(state: &AppState, response: &Response, query: Option<&str>) -> Option<String> {
-    let Some(link_query) = query.and_then(|query| {
+    let link_query = query.and_then(|query| {
         form_urlencoded::parse(query.as_bytes())
             .find(|(key, _)| key == "ctx")
             .map(|(_, value)| value.into_owned())
-    }) else {
-        return None;
-    };
+    })?;
     let secret = state
         .sites()
         .site_of(&response.survey_id)
