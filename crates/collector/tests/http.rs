@@ -1101,6 +1101,8 @@ async fn the_hosted_page_runs_the_widget_with_the_signed_context() {
         headers["content-security-policy"],
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"
     );
+    // It holds the order's context: no shared cache keeps it.
+    assert_eq!(headers["cache-control"], "private, no-store");
     let html = String::from_utf8(body).unwrap();
     assert!(
         html.contains("data-survey=\"/v1/surveys/post-purchase\""),

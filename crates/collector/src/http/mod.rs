@@ -99,7 +99,14 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(researcher::MAX_SURVEY_BYTES));
     let mut router = Router::new()
         .route("/health", get(health_get))
-        .route("/s/{survey_id}", get(hosted::hosted_page))
+        // The hosted page holds the order's context: kept by no cache, the browser's aside.
+        .route(
+            "/s/{survey_id}",
+            get(hosted::hosted_page).layer(SetResponseHeaderLayer::overriding(
+                CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            )),
+        )
         .merge(public)
         .merge(researcher)
         .method_not_allowed_fallback(method_not_allowed)
