@@ -50,6 +50,11 @@ pub fn json_path(path: &serde_path_to_error::Path) -> String {
     }
 }
 
+/// How long a connection may take to send a request's headers: a client that trickles them
+/// in (or sends none) holds a connection no longer than this. The body then has
+/// [`http::REQUEST_DEADLINE`].
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Binds `addr` and serves `state` until Ctrl-C or SIGTERM; requests in flight are finished
 /// and every queued response is written before it returns. Prints
 /// `rapport-collector listening on http://ADDR` on stdout once it accepts connections.
@@ -80,14 +85,51 @@ pub async fn serve_until(
 ) -> std::io::Result<()> {
     let local = listener.local_addr()?;
     tracing::info!(%local, backend = state.store().backend(), "listening");
-    let router = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let result = axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await;
-    tracing::info!("stopped accepting requests; writing queued responses");
+    let router = app(state);
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    let connections = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    // Out of file descriptors, say: wait a little instead of spinning.
+                    tracing::warn!(error = %err, "cannot accept a connection");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        let router = router.clone();
+        let service = hyper::service::service_fn(
+            move |mut request: hyper::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                tower::ServiceExt::oneshot(router.clone(), request)
+            },
+        );
+        let connection =
+            connections.watch(http.serve_connection(hyper_util::rt::TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            if let Err(err) = connection.await {
+                tracing::debug!(error = %err, %peer, "connection closed with an error");
+            }
+        });
+    }
+    // The router holds the writers' queue: with it and every connection's copy gone, the
+    // writers see the queue closed and finish.
+    drop((listener, router));
+    tracing::info!("stopped accepting requests; finishing those in flight");
+    connections.shutdown().await;
+    tracing::info!("writing queued responses");
     writers.join().await;
     tracing::info!("shut down");
-    result
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -343,6 +343,69 @@ async fn sigterm_finishes_requests_in_flight_and_exits_cleanly() {
     assert_all_stored(&url, &acked).await;
 }
 
+#[tokio::test]
+async fn a_client_that_trickles_its_headers_is_cut_off_and_sigterm_does_not_wait_for_it() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("slow.db").display());
+    let server = Server::start(&url, &[]).await;
+    let address = server.base.trim_start_matches("http://").to_owned();
+    // Half a request head, then one more header byte every second: never finished.
+    let mut slow = tokio::net::TcpStream::connect(&address).await.unwrap();
+    slow.write_all(b"POST /v1/responses HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let trickle = async {
+        let mut answer = Vec::new();
+        loop {
+            let mut buf = [0u8; 256];
+            tokio::select! {
+                read = slow.read(&mut buf) => match read {
+                    Ok(0) | Err(_) => return answer,
+                    Ok(n) => answer.extend_from_slice(&buf[..n]),
+                },
+                () = tokio::time::sleep(Duration::from_secs(1)) => {
+                    if slow.write_all(b"a").await.is_err() {
+                        return answer;
+                    }
+                }
+            }
+        }
+    };
+    // Meanwhile the collector answers others.
+    let health = client()
+        .get(format!("{}/health", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    let answer = tokio::time::timeout(Duration::from_secs(30), trickle)
+        .await
+        .expect("the trickling connection was still open after 30 s");
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_secs(8) && waited < Duration::from_secs(20),
+        "cut off after {waited:?}"
+    );
+    assert!(
+        !String::from_utf8_lossy(&answer).contains("201"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    // A second trickler is open when SIGTERM comes: the collector still stops promptly.
+    let mut second = tokio::net::TcpStream::connect(&address).await.unwrap();
+    second.write_all(b"GET /health HTTP/1.1\r\n").await.unwrap();
+    let stopping = Instant::now();
+    let status = server.terminate().await;
+    assert!(status.success(), "exit status {status}");
+    assert!(
+        stopping.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        stopping.elapsed()
+    );
+}
+
 fn run_cli(args: &[&str], database: Option<&Path>) -> (bool, String, String) {
     let mut command = std::process::Command::new(BIN);
     if let Some(db) = database {
