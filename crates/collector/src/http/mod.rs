@@ -176,7 +176,6 @@ async fn method_not_allowed() -> AppError {
     AppError::MethodNotAllowed
 }
 
-/// Adds the CSP to HTML, `nosniff` everywhere, and cache headers to static files.
 /// Answers 408 `request_timeout` when a request (its body included) takes longer than
 /// [`crate::state::Settings::request_deadline`]: a client trickling its post in one byte at a
 /// time would otherwise hold its connection and a task for as long as it likes. The widget
@@ -189,6 +188,7 @@ async fn deadline(State(state): State<AppState>, request: Request, next: Next) -
     }
 }
 
+/// Adds the CSP to HTML, `nosniff` everywhere, and cache headers to static files.
 async fn security_headers(request: Request, next: Next) -> Response {
     let immutable = is_hashed_asset(request.uri().path());
     let mut response = next.run(request).await;
