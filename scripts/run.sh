@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rapport's one run command: set up, build dist/, start the collector on SQLite, which serves
-# the demo shop page and receives its responses. Extra arguments go to rapport-collector
-# (e.g. --listen 127.0.0.1:9000; see crates/collector/README.md).
+# the demo shop page, receives its responses, and serves the researcher console. Extra
+# arguments go to rapport-collector (e.g. --listen 127.0.0.1:9000; see
+# crates/collector/README.md).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,5 +11,19 @@ export PATH="$REPO/tools/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH
 
 scripts/setup.sh
 cargo xtask dist
+cargo build --release -p rapport-collector --bin rapport-collector
+COLLECTOR="${CARGO_TARGET_DIR:-$REPO/target}/release/rapport-collector"
+
+# The researcher console needs a researcher token: the first run makes one, `console-demo`,
+# in the default database (rapport.db, or RAPPORT_DATABASE_URL) and prints it once.
+CONSOLE="researcher console: http://127.0.0.1:8080/console/"
+if [[ " $* " == *" --database-url"* ]]; then
+  echo "[run] $CONSOLE — sign in with a token from \`$COLLECTOR --database-url … token create NAME\`"
+elif ! "$COLLECTOR" token list | cut -f1 | grep -qx console-demo; then
+  TOKEN="$("$COLLECTOR" token create console-demo 2>/dev/null)"
+  echo "[run] $CONSOLE — sign in with this token (shown only now): $TOKEN"
+else
+  echo "[run] $CONSOLE — sign in with the token printed at the first run (lost it? \`$COLLECTOR token revoke console-demo\` and run again)"
+fi
 echo "[run] collector on SQLite (rapport.db); demo page: http://127.0.0.1:8080/ (unless --listen says otherwise)"
-exec cargo run --release -p rapport-collector -- --dist dist --surveys surveys "$@"
+exec "$COLLECTOR" --dist dist --surveys surveys "$@"

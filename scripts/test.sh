@@ -41,6 +41,7 @@ stage "lint, wasm32 (cargo clippy --target wasm32-unknown-unknown)"
 # rapport-survey's dev-dependencies (proptest → getrandom) do not build for
 # wasm32-unknown-unknown, so only its library is linted for that target.
 cargo clippy -p rapport --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy -p rapport-console --target wasm32-unknown-unknown --all-targets -- -D warnings
 cargo clippy -p rapport-survey --target wasm32-unknown-unknown --lib -- -D warnings
 
 stage "tests, native (cargo test --workspace, collector in its own stage below)"
@@ -60,3 +61,6 @@ node --test e2e/
 
 stage "collector: SQLite + PostgreSQL suites, crash test, two instances, end to end in headless Chromium (scripts/test-collector.sh)"
 scripts/test-collector.sh
+
+stage "researcher console, end to end in headless Chromium (node crates/console/tests/e2e/console.js)"
+node crates/console/tests/e2e/console.js "${CARGO_TARGET_DIR:-$REPO/target}/debug/rapport-collector" dist surveys

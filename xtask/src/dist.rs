@@ -49,10 +49,10 @@ pub fn run(root: &Path) -> Result<PathBuf> {
     let tools = Tools::locate(root)?;
     step(&format!("tools: {}", tools.describe()));
 
-    let wasm = build_wasm(root)?;
+    let wasm = build_wasm(root, WIDGET)?;
     let staging = target_dir(root).join("rapport-dist");
     recreate_dir(&staging)?;
-    run_wasm_bindgen(&tools, &wasm, &staging)?;
+    run_wasm_bindgen(&tools, &wasm, &staging, WIDGET)?;
     let optimized = staging.join("rapport_bg.opt.wasm");
     run_wasm_opt(&tools, &staging.join("rapport_bg.wasm"), &optimized)?;
 
@@ -65,6 +65,7 @@ pub fn run(root: &Path) -> Result<PathBuf> {
     write_loader(root, &loader, &glue_name, &wasm_name)?;
     minify(&tools, &loader, &dist.join("rapport.js"), None)?;
     copy_site(root, &dist)?;
+    crate::console::build(root, &tools, &dist.join(crate::console::DIR))?;
     print_sizes(&dist, &["rapport.js", &glue_name, &wasm_name])?;
     let siblings = crate::compress::precompress(&dist)?;
     step(&format!("precompressed: {siblings} .gz/.br siblings"));
@@ -73,12 +74,12 @@ pub fn run(root: &Path) -> Result<PathBuf> {
 }
 
 /// Prints one progress line.
-fn step(message: &str) {
+pub(crate) fn step(message: &str) {
     println!("[xtask] {message}");
 }
 
 /// Cargo's target directory (honours `CARGO_TARGET_DIR`).
-fn target_dir(root: &Path) -> PathBuf {
+pub(crate) fn target_dir(root: &Path) -> PathBuf {
     env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .map(|dir| {
@@ -92,7 +93,7 @@ fn target_dir(root: &Path) -> PathBuf {
 }
 
 /// Runs a command, echoing it first, and fails on a non-zero exit.
-fn run_command(command: &mut Command) -> Result<()> {
+pub(crate) fn run_command(command: &mut Command) -> Result<()> {
     step(&format!("$ {command:?}"));
     let status = command
         .status()
@@ -103,30 +104,36 @@ fn run_command(command: &mut Command) -> Result<()> {
     Ok(())
 }
 
-/// Compiles the widget with the `wasm-release` profile and returns the `.wasm` path.
-fn build_wasm(root: &Path) -> Result<PathBuf> {
+/// Compiles `package` (the widget, the console) with the `wasm-release` profile and returns
+/// the `.wasm` path.
+pub(crate) fn build_wasm(root: &Path, package: &str) -> Result<PathBuf> {
     let cargo = env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
     run_command(
         Command::new(cargo)
             .current_dir(root)
-            .args(["build", "-p", WIDGET, "--lib", "--target", TARGET])
+            .args(["build", "-p", package, "--lib", "--target", TARGET])
             .args(["--profile", PROFILE]),
     )?;
     let wasm = target_dir(root)
         .join(TARGET)
         .join(PROFILE)
-        .join(format!("{WIDGET}.wasm"));
+        .join(format!("{}.wasm", package.replace('-', "_")));
     if !wasm.is_file() {
         bail!("cargo build succeeded but {} is missing", wasm.display());
     }
     Ok(wasm)
 }
 
-/// Generates the ES-module glue (`rapport.js`) and `rapport_bg.wasm` in `out_dir`.
-fn run_wasm_bindgen(tools: &Tools, wasm: &Path, out_dir: &Path) -> Result<()> {
+/// Generates the ES-module glue (`{out_name}.js`) and `{out_name}_bg.wasm` in `out_dir`.
+pub(crate) fn run_wasm_bindgen(
+    tools: &Tools,
+    wasm: &Path,
+    out_dir: &Path,
+    out_name: &str,
+) -> Result<()> {
     run_command(
         Command::new(&tools.wasm_bindgen)
-            .args(["--target", "web", "--no-typescript", "--out-name", WIDGET])
+            .args(["--target", "web", "--no-typescript", "--out-name", out_name])
             .arg("--out-dir")
             .arg(out_dir)
             .arg(wasm),
@@ -140,7 +147,7 @@ fn run_wasm_bindgen(tools: &Tools, wasm: &Path, out_dir: &Path) -> Result<()> {
 /// store offsets (−1.2 KB): true of Rust's wasm32 layout, whose stack grows down from 1 MiB
 /// towards 0 and whose data begins at 1 MiB, so the lowest 1 KiB is only reached after a
 /// stack overflow.
-fn run_wasm_opt(tools: &Tools, input: &Path, output: &Path) -> Result<()> {
+pub(crate) fn run_wasm_opt(tools: &Tools, input: &Path, output: &Path) -> Result<()> {
     run_command(
         Command::new(&tools.wasm_opt)
             .args(["-Os", "--converge", "--low-memory-unused"])
@@ -154,7 +161,12 @@ fn run_wasm_opt(tools: &Tools, input: &Path, output: &Path) -> Result<()> {
 
 /// Minifies a JavaScript file with esbuild: the wasm-bindgen glue (an ES module) and the
 /// loader (a classic script). Comments go; a one-line banner names the product and licence.
-fn minify(tools: &Tools, input: &Path, output: &Path, format: Option<&str>) -> Result<()> {
+pub(crate) fn minify(
+    tools: &Tools,
+    input: &Path,
+    output: &Path,
+    format: Option<&str>,
+) -> Result<()> {
     let mut command = Command::new(&tools.esbuild);
     command
         .arg(input)
@@ -306,7 +318,7 @@ fn gzip_len(bytes: &[u8]) -> Result<usize> {
 }
 
 /// Deletes `dir` if present and creates it empty.
-fn recreate_dir(dir: &Path) -> Result<()> {
+pub(crate) fn recreate_dir(dir: &Path) -> Result<()> {
     if dir.exists() {
         fs::remove_dir_all(dir).with_context(|| format!("failed to remove {}", dir.display()))?;
     }
@@ -324,7 +336,7 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Copies one file, naming both ends on failure.
-fn copy_file(from: &Path, to: &Path) -> Result<()> {
+pub(crate) fn copy_file(from: &Path, to: &Path) -> Result<()> {
     fs::copy(from, to)
         .map(|_| ())
         .with_context(|| format!("failed to copy {} to {}", from.display(), to.display()))

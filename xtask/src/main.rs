@@ -5,6 +5,7 @@
 //! * `cargo xtask schema` writes the JSON Schemas in `schema/`.
 
 mod compress;
+mod console;
 mod dist;
 mod schema;
 mod tools;
