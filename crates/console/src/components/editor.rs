@@ -17,6 +17,9 @@ use crate::surveys::{self, SurveyList};
 /// The text a new survey starts from.
 pub const STARTER: &str = include_str!("../../static/starter.json");
 
+/// The "start from" choice of the template: `+` is in no survey id (`a-z 0-9 _ -`).
+const TEMPLATE_CHOICE: &str = "+template";
+
 /// The element the preview is shown in.
 const PREVIEW_TARGET: &str = "#preview";
 
@@ -123,7 +126,7 @@ pub fn Editor(props: &EditorProps) -> Html {
             if choice.is_empty() || !confirm("Replace the text in the editor?") {
                 return;
             }
-            if choice == "\u{0}template" {
+            if choice == TEMPLATE_CHOICE {
                 replace_text.emit(STARTER.to_owned());
                 return;
             }
@@ -255,7 +258,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                     <label for="start-from">{ "Start from" }</label>
                     <select id="start-from" onchange={start_from}>
                         <option value="">{ "…" }</option>
-                        <option value={"\u{0}template"}>{ "a new survey (template)" }</option>
+                        <option value={TEMPLATE_CHOICE}>{ "a new survey (template)" }</option>
                         { for published_options }
                     </select>
                     <button type="button" class="quiet" onclick={format_text}>{ "Format" }</button>

@@ -198,6 +198,9 @@ async function answerDemo(page, base, type, nps, comment, picks = []) {
   await page.reload();
   await page.locator('#problems-summary', { hasText: 'version 7' }).waitFor({ timeout: 20000 });
   ok('the draft is kept over a reload, and so is the sign-in');
+  await page.selectOption('#start-from', '+template');
+  await page.locator('#problems-summary', { hasText: 'Valid: `my-survey` version 1' }).waitFor({ timeout: 10000 });
+  ok('a new survey starts from the template');
 
   // Results of post-purchase version 1, by relationship type.
   await page.click('text=Results');
