@@ -58,7 +58,7 @@ pub fn App() -> Html {
     };
     html! {
         <>
-            <header class="bar">
+            <header class="topbar">
                 <h1>{ "Rapport console" }</h1>
                 <nav aria-label="Console">
                     { tab_button(Tab::Editor, "Author and publish") }

@@ -74,25 +74,25 @@ pub fn Editor(props: &EditorProps) -> Html {
         });
     }
 
-    // The preview follows every valid text and every change of the customer, once typing
-    // pauses: a new keystroke drops (cancels) the waiting timeout.
-    {
-        let valid = draft.survey.is_some();
-        use_effect_with(
-            ((*text).clone(), (*customer).clone(), valid),
-            move |(text, customer, valid)| {
-                let (text, customer) = (text.clone(), customer.clone());
-                let pending = valid.then(|| {
-                    Timeout::new(PREVIEW_PAUSE_MS, move || {
-                        if let Err(err) = preview::show(&text, PREVIEW_TARGET, &customer) {
-                            web_sys::console::warn_1(&format!("[console] preview: {err}").into());
-                        }
-                    })
-                });
-                move || drop(pending)
-            },
-        );
+    // The preview shows the last valid text to the chosen customer, once typing pauses: a new
+    // keystroke drops (cancels) the waiting timeout. While the text has problems, a change of
+    // the customer still shows the last valid text to the new one.
+    let last_valid = use_mut_ref(|| None::<String>);
+    if draft.survey.is_some() {
+        *last_valid.borrow_mut() = Some((*text).clone());
     }
+    let shown = last_valid.borrow().clone();
+    use_effect_with((shown, (*customer).clone()), move |(shown, customer)| {
+        let (shown, customer) = (shown.clone(), customer.clone());
+        let pending = shown.map(|text| {
+            Timeout::new(PREVIEW_PAUSE_MS, move || {
+                if let Err(err) = preview::show(&text, PREVIEW_TARGET, &customer) {
+                    web_sys::console::warn_1(&format!("[console] preview: {err}").into());
+                }
+            })
+        });
+        move || drop(pending)
+    });
     use_effect_with((), |()| preview::close);
 
     let oninput = {
@@ -257,7 +257,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                 <div class="tools">
                     <label for="start-from">{ "Start from" }</label>
                     <select id="start-from" onchange={start_from}>
-                        <option value="">{ "…" }</option>
+                        <option value="" selected=true>{ "…" }</option>
                         <option value={TEMPLATE_CHOICE}>{ "a new survey (template)" }</option>
                         { for published_options }
                     </select>

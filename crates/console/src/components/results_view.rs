@@ -63,10 +63,15 @@ pub fn ResultsView(props: &ResultsProps) -> Html {
             });
         });
     }
+    // The version whose results are wanted: an answer for one chosen before (still on its way
+    // when the researcher picked another) is dropped, not shown under the newer choice.
+    let wanted = use_mut_ref(|| None::<(String, i64)>);
     {
         let (loaded, error) = (loaded.clone(), error.clone());
         let client = props.client.clone();
+        let wanted = wanted.clone();
         use_effect_with(((*chosen).clone(), *refresh), move |(chosen, _)| {
+            wanted.replace(chosen.clone());
             if let Some((id, version)) = chosen.clone() {
                 spawn_local(async move {
                     let results = client
@@ -78,6 +83,9 @@ pub fn ResultsView(props: &ResultsProps) -> Html {
                         .ok()
                         .and_then(|text| rapport_survey::load(&text).ok())
                         .map(|valid| Rc::new(valid.into_survey()));
+                    if *wanted.borrow() != Some((id, version)) {
+                        return;
+                    }
                     match results {
                         Ok(results) => {
                             error.set(None);

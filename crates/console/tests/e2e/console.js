@@ -33,6 +33,11 @@ let browser;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-console-e2e-'));
 const database = `sqlite://${path.join(dir, 'console.db')}`;
 let passed = 0;
+// Screenshots of the console go into target/screenshots/, or with RAPPORT_SCREENSHOTS=docs over
+// the README's own in docs/screenshots/.
+const SHOTS = process.env.RAPPORT_SCREENSHOTS === 'docs'
+  ? path.join(root, 'docs', 'screenshots')
+  : path.join(process.env.CARGO_TARGET_DIR || path.join(root, 'target'), 'screenshots');
 
 function cleanup() {
   clearTimeout(deadline);
@@ -114,7 +119,8 @@ async function answerDemo(page, base, type, nps, comment, picks = []) {
   const demanding = await answerDemo(shopPage, base, 'master_servant', 3, 'Too slow <i>delivery</i>', ['not_met']);
   check(partner.response_id !== demanding.response_id, 'two responses');
 
-  const context = await browser.newContext({ acceptDownloads: true });
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+  fs.mkdirSync(SHOTS, { recursive: true });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (err) => errors.push(String(err)));
@@ -152,6 +158,7 @@ async function answerDemo(page, base, type, nps, comment, picks = []) {
   await page.selectOption('#preview-locale', 'de');
   await preview.getByText('Danke – eine gute Wahl').waitFor({ timeout: 10000 });
   ok('the preview follows the text and the chosen locale');
+  await page.selectOption('#preview-locale', '');
 
   // Every problem, with its path and line; a click puts the cursor on that line.
   const broken = starter.replace('"version": 1', '"version": 0').replace('"id": "nps"', '"id": "NPS!"')
@@ -166,6 +173,7 @@ async function answerDemo(page, base, type, nps, comment, picks = []) {
   check(problems.some((p) => p.includes('$.steps[1].id')), `no problem at $.steps[1].id: ${problems}`);
   check(problems.some((p) => p.includes('$.steps[2].when')), `no problem at $.steps[2].when: ${problems}`);
   check(await page.locator('button', { hasText: 'Publish this version' }).isDisabled(), 'publish is off while there are problems');
+  await page.screenshot({ path: path.join(SHOTS, 'console-editor.png') });
   await page.locator('.problems li', { hasText: '$.version' }).locator('button').click();
   const selected = await editor.evaluate((area) => area.value.slice(area.selectionStart, area.selectionEnd));
   check(selected.includes('"version": 0'), `the problem's button selected ${JSON.stringify(selected)}`);
@@ -219,6 +227,7 @@ async function answerDemo(page, base, type, nps, comment, picks = []) {
   const bar = await row('business_partner').locator('svg.bar').getAttribute('aria-label');
   check(bar === '1 promoters, 0 passives, 0 detractors', `the NPS bar says ${bar}`);
   ok('results by relationship type: counts, NPS and its bar per type');
+  await page.screenshot({ path: path.join(SHOTS, 'console-results.png') });
 
   // The free texts of one group, as text (the markup a customer typed is not run).
   await page.selectOption('#results-group', 'master_servant');
