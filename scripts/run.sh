@@ -20,8 +20,11 @@ CONSOLE="researcher console: http://127.0.0.1:8080/console/"
 if [[ " $* " == *" --database-url"* ]]; then
   echo "[run] $CONSOLE — sign in with a token from \`$COLLECTOR --database-url … token create NAME\`"
 elif ! "$COLLECTOR" token list | cut -f1 | grep -qx console-demo; then
-  TOKEN="$("$COLLECTOR" token create console-demo 2>/dev/null)"
-  echo "[run] $CONSOLE — sign in with this token (shown only now): $TOKEN"
+  if TOKEN="$("$COLLECTOR" token create console-demo)"; then
+    echo "[run] $CONSOLE — sign in with this token (shown only now): $TOKEN"
+  else
+    echo "[run] $CONSOLE — no token could be made (above); make one with \`$COLLECTOR token create NAME\`"
+  fi
 else
   echo "[run] $CONSOLE — sign in with the token printed at the first run (lost it? \`$COLLECTOR token revoke console-demo\` and run again)"
 fi

@@ -147,7 +147,7 @@ pub(crate) fn run_wasm_bindgen(
 /// store offsets (−1.2 KB): true of Rust's wasm32 layout, whose stack grows down from 1 MiB
 /// towards 0 and whose data begins at 1 MiB, so the lowest 1 KiB is only reached after a
 /// stack overflow.
-pub(crate) fn run_wasm_opt(tools: &Tools, input: &Path, output: &Path) -> Result<()> {
+fn run_wasm_opt(tools: &Tools, input: &Path, output: &Path) -> Result<()> {
     run_command(
         Command::new(&tools.wasm_opt)
             .args(["-Os", "--converge", "--low-memory-unused"])
@@ -161,12 +161,7 @@ pub(crate) fn run_wasm_opt(tools: &Tools, input: &Path, output: &Path) -> Result
 
 /// Minifies a JavaScript file with esbuild: the wasm-bindgen glue (an ES module) and the
 /// loader (a classic script). Comments go; a one-line banner names the product and licence.
-pub(crate) fn minify(
-    tools: &Tools,
-    input: &Path,
-    output: &Path,
-    format: Option<&str>,
-) -> Result<()> {
+fn minify(tools: &Tools, input: &Path, output: &Path, format: Option<&str>) -> Result<()> {
     let mut command = Command::new(&tools.esbuild);
     command
         .arg(input)
