@@ -4,108 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use indexmap::IndexMap;
+use rapport_survey::results::{Ces, Csat, Nps, Question, Results, Summary, TextAnswer};
 use rapport_survey::{AnswerValue, NpsCategory, Response, StepKind, Survey};
-use serde::Serialize;
-
-/// The results of one survey version.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Results {
-    /// The survey.
-    pub survey_id: String,
-    /// The version.
-    pub version: i64,
-    /// Every response.
-    pub total: Summary,
-    /// By relationship type id: every type of the survey's taxonomy, in its order, even
-    /// without responses.
-    pub by_relationship: IndexMap<String, Summary>,
-    /// By price band id: every band of the survey, in its order, even without responses;
-    /// then `none` when an order had no band.
-    pub by_price_band: IndexMap<String, Summary>,
-    /// By `first` / `repeat` purchase (both always), then `unknown` when the shop did not say.
-    pub by_purchase: IndexMap<String, Summary>,
-}
-
-/// Figures of a group of responses.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Summary {
-    /// Responses (partial and complete).
-    pub count: u64,
-    /// Complete responses.
-    pub complete: u64,
-    /// Responses whose context was verified by a signed link.
-    pub verified: u64,
-    /// Net Promoter Score.
-    pub nps: Nps,
-    /// Satisfaction (1–5).
-    pub csat: Csat,
-    /// Effort (1–7).
-    pub ces: Ces,
-    /// Every question by step id, in the survey's order.
-    pub questions: IndexMap<String, Question>,
-}
-
-/// NPS figures.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Nps {
-    /// Responses with an NPS answer.
-    pub responses: u64,
-    /// 9–10.
-    pub promoters: u64,
-    /// 7–8.
-    pub passives: u64,
-    /// 0–6.
-    pub detractors: u64,
-    /// % promoters − % detractors, −100 to 100; `null` without answers.
-    pub score: Option<f64>,
-}
-
-/// CSAT figures.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Csat {
-    /// Responses with a CSAT answer.
-    pub responses: u64,
-    /// Mean, 1–5.
-    pub mean: Option<f64>,
-    /// % answering 4 or 5.
-    pub satisfied_percent: Option<f64>,
-}
-
-/// CES figures.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Ces {
-    /// Responses with a CES answer.
-    pub responses: u64,
-    /// Mean, 1–7.
-    pub mean: Option<f64>,
-}
-
-/// One question's answers.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Question {
-    /// The step kind.
-    pub kind: &'static str,
-    /// Responses answering it.
-    pub answered: u64,
-    /// Count per value (scale value, option id, type id, `true`/`false`); every possible value
-    /// is listed, in order (0…10, the options as defined). Empty for free text.
-    pub distribution: IndexMap<String, u64>,
-    /// Free-text answers (text steps only), as data — never rendered as HTML here.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub texts: Vec<TextAnswer>,
-}
-
-/// One free-text answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TextAnswer {
-    /// The response it belongs to.
-    pub response_id: String,
-    /// The customer's relationship type.
-    pub relationship_type: String,
-    /// The text.
-    pub text: String,
-}
 
 /// Builds results by feeding responses one at a time.
 #[derive(Debug, Clone)]
@@ -155,7 +55,7 @@ impl Aggregator {
                         .unwrap_or_default(),
                 };
                 let question = Question {
-                    kind: step.kind.id(),
+                    kind: step.kind.id().to_owned(),
                     answered: 0,
                     distribution: values.into_iter().map(|v| (v, 0)).collect(),
                     texts: Vec::new(),

@@ -28,6 +28,8 @@ pub mod load;
 pub mod map;
 pub mod relationship;
 pub mod response;
+#[cfg(feature = "results")]
+pub mod results;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod text;

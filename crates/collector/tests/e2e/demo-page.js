@@ -11,12 +11,12 @@
 // 127.0.0.1 on ports the OS picks; bounded by a 120 s deadline.
 'use strict';
 
-const { spawn, execFileSync } = require('child_process');
+const { execFileSync } = require('child_process');
 const fs = require('fs');
 const http = require('http');
 const os = require('os');
 const path = require('path');
-const readline = require('readline');
+const { startCollector } = require('./collector');
 
 const root = path.resolve(__dirname, '../../../..');
 const { chromium } = require(path.join(root, 'tools/node_modules/playwright-core'));
@@ -61,17 +61,11 @@ function check(condition, message) {
 }
 
 /** Starts the collector; resolves with its base URL once it listens. */
-function startCollector() {
-  return new Promise((resolve, reject) => {
-    server = spawn(bin, ['--database-url', database, '--listen', '127.0.0.1:0',
-      '--dist', dist, '--surveys', surveys, '--sites', sitesFile], { stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, RUST_LOG: 'warn' } });
-    server.on('exit', (code) => reject(new Error(`the collector exited (${code}) before listening`)));
-    readline.createInterface({ input: server.stdout }).once('line', (line) => {
-      const match = /listening on (http:\/\/\S+)/.exec(line);
-      if (match) resolve(match[1]); else reject(new Error(`unexpected output: ${line}`));
-    });
-  });
+function startCollectorHere() {
+  const started = startCollector(bin, ['--database-url', database, '--listen', '127.0.0.1:0',
+    '--dist', dist, '--surveys', surveys, '--sites', sitesFile]);
+  server = started.child;
+  return started.base;
 }
 
 /**
@@ -117,7 +111,7 @@ async function answerStep(survey) {
   check(researcher.startsWith('rpt_'), `token create printed ${researcher}`);
   const shopOrigin = await startShop();
   writeSites(shopOrigin);
-  const base = await startCollector();
+  const base = await startCollectorHere();
   console.log(`[e2e] collector at ${base}, shop page of another origin at ${shopOrigin}`);
 
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',

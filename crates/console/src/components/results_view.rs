@@ -11,7 +11,9 @@ use yew::prelude::*;
 
 use crate::api::Client;
 use crate::browser;
-use crate::results::{figure, percent, Results, Split, Summary};
+use rapport_survey::results::{Question, Results, Summary};
+
+use crate::results::{figure, percent, Split};
 use crate::surveys::{self, SurveyList};
 
 /// Props of [`ResultsView`].
@@ -186,18 +188,12 @@ fn results_body(
 ) -> Html {
     let results = &loaded.results;
     let survey = loaded.survey.as_deref();
-    let rows = results.groups(split).iter().map(|(id, summary)| {
+    let rows = split.groups(results).iter().map(|(id, summary)| {
         html! { <tr>{ row_cells(&group_label(survey, split, id), summary) }</tr> }
     });
-    let picked = group.and_then(|id| {
-        results
-            .groups(split)
-            .iter()
-            .find(|(g, _)| g == id)
-            .map(|(_, s)| s)
-    });
+    let picked = group.and_then(|id| split.groups(results).get(id));
     let shown = picked.unwrap_or(&results.total);
-    let groups = results.groups(split).iter().map(|(id, _)| {
+    let groups = split.groups(results).keys().map(|id| {
         html! {
             <option value={id.clone()} selected={group == Some(id.as_str())}>
                 { group_label(survey, split, id) }
@@ -229,7 +225,7 @@ fn results_body(
                 <option value="" selected={group.is_none()}>{ "all responses" }</option>
                 { for groups }
             </select>
-            { for shown.questions.0.iter().map(|(step, question)| question_view(survey, step, question)) }
+            { for shown.questions.iter().map(|(step, question)| question_view(survey, step, question)) }
         </>
     }
 }
@@ -282,20 +278,14 @@ fn nps_bar(summary: &Summary) -> Html {
     }
 }
 
-fn question_view(survey: Option<&Survey>, step: &str, question: &crate::results::Question) -> Html {
+fn question_view(survey: Option<&Survey>, step: &str, question: &Question) -> Html {
     let definition = survey.and_then(|s| s.steps.iter().find(|st| st.id == step));
     let title = match (definition, survey) {
         (Some(d), Some(s)) => d.title.get("en", &s.default_locale).to_owned(),
         _ => step.to_owned(),
     };
-    let most = question
-        .distribution
-        .0
-        .iter()
-        .map(|(_, n)| *n)
-        .max()
-        .unwrap_or(0);
-    let bars = question.distribution.0.iter().map(|(value, count)| {
+    let most = question.distribution.values().copied().max().unwrap_or(0);
+    let bars = question.distribution.iter().map(|(value, count)| {
         let label = value_label(survey, definition, &question.kind, value);
         let width = percent(*count, most);
         html! {
@@ -311,7 +301,7 @@ fn question_view(survey: Option<&Survey>, step: &str, question: &crate::results:
     html! {
         <article class="question">
             <h3>{ title }<span class="kind">{ format!(" · {} · {} answered", question.kind, question.answered) }</span></h3>
-            if !question.distribution.0.is_empty() {
+            if !question.distribution.is_empty() {
                 <ul class="distribution">{ for bars }</ul>
             }
             if !question.texts.is_empty() {

@@ -12,14 +12,14 @@
 // CHROMIUM). Binds only 127.0.0.1 on a port the OS picks; bounded by a 150 s deadline.
 'use strict';
 
-const { spawn, execFileSync } = require('child_process');
+const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const readline = require('readline');
 
 const root = path.resolve(__dirname, '../../../..');
 const { chromium } = require(path.join(root, 'tools/node_modules/playwright-core'));
+const { startCollector } = require(path.join(root, 'crates/collector/tests/e2e/collector'));
 
 const [bin, dist, surveys] = process.argv.slice(2);
 if (!bin || !dist || !surveys) {
@@ -62,19 +62,6 @@ function ok(message) {
   console.log(`[console e2e] ok: ${message}`);
 }
 
-function startCollector() {
-  return new Promise((resolve, reject) => {
-    server = spawn(bin, ['--database-url', database, '--listen', '127.0.0.1:0',
-      '--dist', dist, '--surveys', surveys], { stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, RUST_LOG: 'warn' } });
-    server.on('exit', (code) => reject(new Error(`the collector exited (${code}) before listening`)));
-    readline.createInterface({ input: server.stdout }).once('line', (line) => {
-      const match = /listening on (http:\/\/\S+)/.exec(line);
-      if (match) resolve(match[1]); else reject(new Error(`unexpected output: ${line}`));
-    });
-  });
-}
-
 /**
  * Answers the demo page's survey to its end as a customer of `type` giving `nps` (and picking
  * the options `picks` where they are asked); resolves
@@ -107,7 +94,10 @@ async function answerDemo(page, base, type, nps, comment, picks = []) {
 (async () => {
   const token = execFileSync(bin, ['--database-url', database, 'token', 'create', 'console-e2e'],
     { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-  const base = await startCollector();
+  const started = startCollector(bin, ['--database-url', database, '--listen', '127.0.0.1:0',
+    '--dist', dist, '--surveys', surveys]);
+  server = started.child;
+  const base = await started.base;
   console.log(`[console e2e] collector at ${base}`);
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox'] });
