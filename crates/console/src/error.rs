@@ -2,6 +2,9 @@
 
 use crate::api::RemoteProblem;
 
+/// What the sign-in page says after a route refused the token (it was revoked meanwhile).
+pub const TOKEN_REFUSED: &str = "The collector no longer accepts your token; sign in again.";
+
 /// Why a request to the collector did not give what was asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {

@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::api::{Client, RemoteProblem};
 use crate::browser;
 use crate::draft::{nearest_line, with_version, Draft};
-use crate::error::ApiError;
+use crate::error::{ApiError, TOKEN_REFUSED};
 use crate::preview::{self, Customer};
 use crate::surveys::{self, SurveyList};
 
@@ -67,7 +67,9 @@ pub fn Editor(props: &EditorProps) -> Html {
             spawn_local(async move {
                 match client.get_json::<SurveyList>(surveys::PATH).await {
                     Ok(found) => list.set(Some(found)),
-                    Err(err) if err.is_unauthorized() => on_unauthorized.emit(Some(signed_out())),
+                    Err(err) if err.is_unauthorized() => {
+                        on_unauthorized.emit(Some(TOKEN_REFUSED.to_owned()))
+                    }
                     Err(_) => {}
                 }
             });
@@ -182,7 +184,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                 publish.set(match outcome {
                     Ok((status, answer)) => Publish::Done(published(status, &answer)),
                     Err(err) if err.is_unauthorized() => {
-                        on_unauthorized.emit(Some(signed_out()));
+                        on_unauthorized.emit(Some(TOKEN_REFUSED.to_owned()));
                         Publish::Idle
                     }
                     Err(ApiError::Refused {
@@ -405,10 +407,6 @@ fn published(status: u16, answer: &str) -> String {
             "`{id}` version {version} was already published with this content; nothing changed."
         )
     }
-}
-
-fn signed_out() -> String {
-    "The collector no longer accepts your token; sign in again.".to_owned()
 }
 
 fn confirm(question: &str) -> bool {

@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use crate::api::Client;
 use crate::browser;
+use crate::error::TOKEN_REFUSED;
 use rapport_survey::results::{Question, Results, Summary};
 
 use crate::results::{figure, percent, Split};
@@ -57,9 +58,9 @@ pub fn ResultsView(props: &ResultsProps) -> Html {
                         }
                         list.set(Some(found));
                     }
-                    Err(err) if err.is_unauthorized() => on_unauthorized.emit(Some(
-                        "The collector no longer accepts your token; sign in again.".into(),
-                    )),
+                    Err(err) if err.is_unauthorized() => {
+                        on_unauthorized.emit(Some(TOKEN_REFUSED.to_owned()));
+                    }
                     Err(err) => error.set(Some(err.to_string())),
                 }
             });
